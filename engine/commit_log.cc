@@ -1,11 +1,12 @@
 #include "engine/commit_log.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 
-#include <fmt/format.h>
 #include "engine/base/check.h"
-#include "engine/base/strings.h"
 #include "engine/base/clock.h"
+#include "engine/base/strings.h"
 #include "engine/commit_log_codec.h"
 #include "engine/commit_log_format.h"
 
@@ -13,7 +14,10 @@ namespace tern::engine {
 
 CommitLog::CommitLog(FileSystem* fs, std::string dir, CommitLogOptions options,
                      FileAllocator* allocator)
-    : fs_(fs), options_(options), allocator_(allocator), files_(fs, std::move(dir), options.file_size) {
+    : fs_(fs),
+      options_(options),
+      allocator_(allocator),
+      files_(fs, std::move(dir), options.file_size) {
   if (allocator_ != nullptr) {
     files_.set_file_factory([this](const std::string& d, int64_t from, size_t size) {
       return allocator_->Take(d, from, size);
@@ -64,11 +68,12 @@ absl::StatusOr<AppendResult> CommitLog::Append(MutableByteSpan record, QueueKeyV
   }
   const size_t body = EncodedBodyLength(record.data());
   if (body > options_.max_message_size) {
-    return absl::InvalidArgumentError(fmt::format("message body of {} bytes exceeds maxMessageSize {}", body, options_.max_message_size));
+    return absl::InvalidArgumentError(fmt::format(
+        "message body of {} bytes exceeds maxMessageSize {}", body, options_.max_message_size));
   }
   const int32_t tx = format::TransactionType(LoadBEI32(record.data() + format::kSysFlagPos));
-  const bool advance = tx != format::kTransactionPreparedType &&
-                       tx != format::kTransactionRollbackType;
+  const bool advance =
+      tx != format::kTransactionPreparedType && tx != format::kTransactionRollbackType;
   MutexLock lock(&append_mu_);
   return AppendLocked(record, 1, queue, advance);
 }
@@ -88,7 +93,8 @@ absl::StatusOr<AppendResult> CommitLog::AppendBatch(MutableByteSpan records, int
     }
     const size_t body = EncodedBodyLength(records.data() + pos);
     if (body > options_.max_message_size) {
-      return absl::InvalidArgumentError(fmt::format("message body of {} bytes exceeds maxMessageSize {}", body, options_.max_message_size));
+      return absl::InvalidArgumentError(fmt::format(
+          "message body of {} bytes exceeds maxMessageSize {}", body, options_.max_message_size));
     }
     pos += size;
   }
@@ -118,7 +124,8 @@ absl::StatusOr<AppendResult> CommitLog::AppendLocked(MutableByteSpan bytes, int3
   if (absl::Status s = CheckWritable(); !s.ok()) return s;
   const size_t len = bytes.size();
   if (len + format::kEndOfFileReserve > options_.file_size) {
-    return absl::InvalidArgumentError(fmt::format("record of {} bytes does not fit a CommitLog file of {} bytes", len, options_.file_size));
+    return absl::InvalidArgumentError(fmt::format(
+        "record of {} bytes does not fit a CommitLog file of {} bytes", len, options_.file_size));
   }
   if (!tail_) {
     tail_ = files_.LastFile();

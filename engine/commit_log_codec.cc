@@ -1,10 +1,10 @@
 #include "engine/commit_log_codec.h"
 
 #include <arpa/inet.h>
+#include <fmt/format.h>
 
 #include <cstring>
 
-#include <fmt/format.h>
 #include "engine/base/check.h"
 #include "engine/base/crc32.h"
 #include "engine/commit_log_format.h"
@@ -144,10 +144,12 @@ std::string_view CorruptionName(Corruption c) {
 
 absl::StatusOr<size_t> EncodedRecordSize(const MessageToStore& msg) {
   if (msg.topic.empty() || msg.topic.size() > kMaxTopicLength) {
-    return absl::InvalidArgumentError(fmt::format("topic length {} outside 1..{}", msg.topic.size(), kMaxTopicLength));
+    return absl::InvalidArgumentError(
+        fmt::format("topic length {} outside 1..{}", msg.topic.size(), kMaxTopicLength));
   }
   if (msg.properties.size() > kMaxPropertiesLength) {
-    return absl::InvalidArgumentError(fmt::format("properties length {} exceeds {}", msg.properties.size(), kMaxPropertiesLength));
+    return absl::InvalidArgumentError(fmt::format("properties length {} exceeds {}",
+                                                  msg.properties.size(), kMaxPropertiesLength));
   }
   return kFixedSizeIpv4 + (msg.born_host.is_v6() ? 12 : 0) + (msg.store_host.is_v6() ? 12 : 0) +
          msg.body.size() + msg.topic.size() + msg.properties.size();
@@ -189,6 +191,16 @@ void PatchAppendFields(uint8_t* record, QueueOffset queue_offset, PhysicalOffset
   StoreBE64(record + kPhysicalOffsetPos, static_cast<uint64_t>(physical_offset.value()));
   const int32_t sys_flag = LoadBEI32(record + kSysFlagPos);
   StoreBE64(record + StoreTimestampPos(sys_flag), static_cast<uint64_t>(store_timestamp));
+}
+
+bool RecordLooksComplete(const RecordView& record) {
+  for (char c : record.topic) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-' || c == '%' || c == '|';
+    if (!ok) return false;
+  }
+  if (record.properties.empty()) return true;  // the topic is the last data, checked above
+  return record.properties.back() != 0;
 }
 
 void EncodeBlank(uint8_t* out, int32_t remaining) {
@@ -252,8 +264,7 @@ DecodeResult DecodeRecord(ByteSpan bytes, CrcCheck crc) {
   const int props_len = LoadBEI16(q);
   q += 2;
   if (props_len < 0 || props_len != end - q) return Corrupt(Corruption::kLengthMismatch);
-  v.properties =
-      std::string_view(reinterpret_cast<const char*>(q), static_cast<size_t>(props_len));
+  v.properties = std::string_view(reinterpret_cast<const char*>(q), static_cast<size_t>(props_len));
   if (crc == CrcCheck::kVerify && RocketMqCrc(v.body) != v.body_crc) {
     return Corrupt(Corruption::kBodyCrcMismatch);
   }

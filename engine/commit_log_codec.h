@@ -83,11 +83,11 @@ enum class DecodeStatus { kRecord, kBlank, kCorrupt };
 
 enum class Corruption {
   kNone,
-  kTruncated,       // fewer bytes than the header or TOTALSIZE announces
-  kBadMagic,        // neither message nor BLANK magic (includes zero-filled space)
-  kBadTotalSize,    // TOTALSIZE below the minimum or beyond the readable bytes
-  kLengthMismatch,  // the variable-length fields do not add up to TOTALSIZE
-  kBodyCrcMismatch, // BODYCRC does not match the body
+  kTruncated,        // fewer bytes than the header or TOTALSIZE announces
+  kBadMagic,         // neither message nor BLANK magic (includes zero-filled space)
+  kBadTotalSize,     // TOTALSIZE below the minimum or beyond the readable bytes
+  kLengthMismatch,   // the variable-length fields do not add up to TOTALSIZE
+  kBodyCrcMismatch,  // BODYCRC does not match the body
 };
 std::string_view CorruptionName(Corruption c);
 
@@ -113,6 +113,13 @@ void PatchAppendFields(uint8_t* record, QueueOffset queue_offset, PhysicalOffset
 
 // Decodes the record at the start of `bytes` (which may extend beyond it).
 DecodeResult DecodeRecord(ByteSpan bytes, CrcCheck crc);
+
+// Structural checks the body CRC cannot make, for records found after a crash: the topic is a
+// valid RocketMQ topic name and the record's last byte is not zero (properties end with a
+// value character or \x02; with no properties, the topic's last character). A write cut short
+// (a killed memcpy, a lost page or sector at the record's end) leaves zeros there, which the
+// body CRC does not cover.
+bool RecordLooksComplete(const RecordView& record);
 
 // Writes a BLANK filler header (size `remaining`, >= 8) at `out`.
 void EncodeBlank(uint8_t* out, int32_t remaining);

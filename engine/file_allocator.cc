@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/thread_name.h"
+
 namespace tern::engine {
 
 FileAllocator::FileAllocator(FileSystem* fs, bool prefault) : fs_(fs), prefault_(prefault) {}
@@ -48,8 +50,7 @@ absl::StatusOr<std::shared_ptr<MappedFile>> FileAllocator::CreateNow(const std::
 }
 
 absl::StatusOr<std::shared_ptr<MappedFile>> FileAllocator::Take(const std::string& dir,
-                                                                int64_t from_offset,
-                                                                size_t size) {
+                                                                int64_t from_offset, size_t size) {
   std::shared_ptr<Job> job;
   {
     MutexLock lock(&mu_);
@@ -77,6 +78,7 @@ absl::StatusOr<std::shared_ptr<MappedFile>> FileAllocator::Take(const std::strin
 }
 
 void FileAllocator::Run() {
+  SetThreadName("tern-allocate");
   for (;;) {
     std::shared_ptr<Job> job;
     {

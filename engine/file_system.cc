@@ -1,8 +1,9 @@
 #include "engine/file_system.h"
 
 #include <dirent.h>
-#include <linux/falloc.h>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <linux/falloc.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -12,7 +13,6 @@
 #include <cerrno>
 #include <cstring>
 
-#include <fmt/format.h>
 #include "engine/base/check.h"
 
 namespace tern::engine {
@@ -67,27 +67,31 @@ class PosixFileSystem final : public FileSystem {
  public:
   absl::StatusOr<std::unique_ptr<MappedRegion>> CreateAndMap(const std::string& path,
                                                              size_t size) override {
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) return ErrnoStatus("create", path, errno);
+    if (Exists(path)) return absl::AlreadyExistsError(fmt::format("create {}: exists", path));
+    // Built under a temporary name and renamed into place, so a crash mid-creation never
+    // leaves a short file under the real name (loaders ignore and remove "*.tmp").
+    const std::string tmp = path + ".tmp";
+    ::unlink(tmp.c_str());
+    const int fd = ::open(tmp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) return ErrnoStatus("create", tmp, errno);
     FdCloser closer(fd);
+    auto fail = [&](std::string_view op, int err) {
+      ::unlink(tmp.c_str());
+      return ErrnoStatus(op, path, err);
+    };
     if (::fallocate(fd, 0, 0, static_cast<off_t>(size)) != 0) {
       const int err = errno;
-      if (err != EOPNOTSUPP) {
-        ::unlink(path.c_str());
-        return ErrnoStatus("fallocate", path, err);
-      }
+      if (err != EOPNOTSUPP) return fail("fallocate", err);
       // File systems without fallocate: posix_fallocate writes zeros instead.
       const int rc = ::posix_fallocate(fd, 0, static_cast<off_t>(size));
-      if (rc != 0) {
-        ::unlink(path.c_str());
-        return ErrnoStatus("posix_fallocate", path, rc);
-      }
+      if (rc != 0) return fail("posix_fallocate", rc);
     }
     void* p = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (p == MAP_FAILED) {
+    if (p == MAP_FAILED) return fail("mmap", errno);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
       const int err = errno;
-      ::unlink(path.c_str());
-      return ErrnoStatus("mmap", path, err);
+      ::munmap(p, size);
+      return fail("rename", err);
     }
     return std::make_unique<MappedRegion>(path, static_cast<uint8_t*>(p), size, closer.release(),
                                           Access::kReadWrite);
@@ -104,14 +108,15 @@ class PosixFileSystem final : public FileSystem {
     if (::fstat(fd, &st) != 0) return ErrnoStatus("fstat", path, errno);
     const auto actual = static_cast<size_t>(st.st_size);
     if (expected_size != 0 && actual != expected_size) {
-      return absl::DataLossError(fmt::format("{}: size {} bytes, expected {}", path, actual, expected_size));
+      return absl::DataLossError(
+          fmt::format("{}: size {} bytes, expected {}", path, actual, expected_size));
     }
     if (actual == 0) return absl::DataLossError(fmt::format("{}: empty file", path));
     const int prot = access == Access::kReadWrite ? PROT_READ | PROT_WRITE : PROT_READ;
     void* p = ::mmap(nullptr, actual, prot, MAP_SHARED, fd, 0);
     if (p == MAP_FAILED) return ErrnoStatus("mmap", path, errno);
-    return std::make_unique<MappedRegion>(path, static_cast<uint8_t*>(p), actual,
-                                          closer.release(), access);
+    return std::make_unique<MappedRegion>(path, static_cast<uint8_t*>(p), actual, closer.release(),
+                                          access);
   }
 
   absl::Status SyncRegion(MappedRegion& region, size_t offset, size_t len) override {
@@ -170,8 +175,7 @@ class PosixFileSystem final : public FileSystem {
     return out;
   }
 
-  absl::Status WriteFile(const std::string& path, std::string_view data,
-                         SyncMode sync) override {
+  absl::Status WriteFile(const std::string& path, std::string_view data, SyncMode sync) override {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) return ErrnoStatus("open", path, errno);
     FdCloser closer(fd);

@@ -59,8 +59,9 @@ struct DiskUsage {
   uint64_t total_bytes = 0;
   uint64_t free_bytes = 0;  // available to unprivileged users
   double used_ratio() const {
-    return total_bytes == 0 ? 0.0
-                            : 1.0 - static_cast<double>(free_bytes) / static_cast<double>(total_bytes);
+    return total_bytes == 0
+               ? 0.0
+               : 1.0 - static_cast<double>(free_bytes) / static_cast<double>(total_bytes);
   }
 };
 
@@ -87,8 +88,7 @@ class FileSystem {
 
   virtual absl::StatusOr<std::string> ReadFile(const std::string& path) = 0;
   // Creates or truncates `path` and writes `data`; with kSync, fdatasyncs before returning.
-  virtual absl::Status WriteFile(const std::string& path, std::string_view data,
-                                 SyncMode sync) = 0;
+  virtual absl::Status WriteFile(const std::string& path, std::string_view data, SyncMode sync) = 0;
   virtual absl::Status Rename(const std::string& from, const std::string& to) = 0;
   virtual absl::Status DeleteFile(const std::string& path) = 0;
   // Removes an empty directory.

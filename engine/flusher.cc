@@ -1,6 +1,7 @@
 #include "engine/flusher.h"
 
 #include "engine/base/check.h"
+#include "engine/base/thread_name.h"
 
 namespace tern::engine {
 
@@ -106,6 +107,7 @@ void Flusher::Complete(FlushWaiter* chain, FlushOutcome outcome) {
 }
 
 void Flusher::RunSync() {
+  SetThreadName("tern-flush");
   for (;;) {
     work_.WaitFor(
         [this] {
@@ -163,6 +165,7 @@ void Flusher::RunSync() {
 }
 
 void Flusher::RunWatchdog() {
+  SetThreadName("tern-flush-wd");
   MutexLock lock(&mu_);
   for (;;) {
     if (stopping_) return;
@@ -196,6 +199,7 @@ void Flusher::RunWatchdog() {
 }
 
 void Flusher::RunAsync() {
+  SetThreadName("tern-flush");
   auto last_thorough = MonoClock::now();
   for (;;) {
     work_.WaitFor([this] { return stop_flag_.load(); }, options_.interval);

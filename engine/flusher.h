@@ -29,8 +29,8 @@
 #include <thread>
 
 #include "absl/base/thread_annotations.h"
-#include "engine/base/mutex.h"
 #include "engine/base/clock.h"
+#include "engine/base/mutex.h"
 #include "engine/base/notifier.h"
 #include "engine/commit_log.h"
 
@@ -68,8 +68,8 @@ class FlushWaiter {
 };
 
 struct FlushStats {
-  int64_t flushes = 0;         // successful syncs
-  int64_t waiters_done = 0;    // completed with kOk
+  int64_t flushes = 0;       // successful syncs
+  int64_t waiters_done = 0;  // completed with kOk
   int64_t timeouts = 0;
   int64_t last_flush_micros = 0;
 };
@@ -114,7 +114,7 @@ class Flusher {
   const std::function<void(int64_t)> on_flushed_;
 
   mutable Mutex mu_;
-  CondVar watchdog_cv_;  // head_ became non-null, or stopping_
+  CondVar watchdog_cv_;                               // head_ became non-null, or stopping_
   FlushWaiter* head_ ABSL_GUARDED_BY(mu_) = nullptr;  // oldest: earliest deadline
   FlushWaiter* tail_ ABSL_GUARDED_BY(mu_) = nullptr;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

@@ -1,11 +1,11 @@
 #include "engine/mapped_file.h"
 
+#include <fmt/format.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstring>
 
-#include <fmt/format.h>
 #include "engine/base/check.h"
 
 #ifndef MADV_POPULATE_WRITE

@@ -1,6 +1,7 @@
 #include "engine/mapped_file_queue.h"
 
 #include <fmt/format.h>
+
 #include "engine/base/check.h"
 
 namespace tern::engine {
@@ -21,16 +22,20 @@ absl::Status MappedFileQueue::Load(Access access) {
     for (const std::string& name : *names) {
       int64_t from = 0;
       if (!ParseOffsetFileName(name, &from)) {
-        // Leftovers such as "*.tmp" or backups are not segments; ignore them.
-        continue;
+        // A file whose creation a crash interrupted: never renamed into place, never used.
+        if (access == Access::kReadWrite && name.size() == 24 && name.ends_with(".tmp")) {
+          (void)fs_->DeleteFile(JoinPath(dir_, name));
+        }
+        continue;  // other names (backups, notes) are not segments
       }
       const std::string path = JoinPath(dir_, name);
       if (from % static_cast<int64_t>(file_size_) != 0) {
-        return absl::DataLossError(
-            fmt::format("{}: start offset is not a multiple of the file size {}", path, file_size_));
+        return absl::DataLossError(fmt::format(
+            "{}: start offset is not a multiple of the file size {}", path, file_size_));
       }
       if (!loaded.empty() && loaded.back()->end_offset() != from) {
-        return absl::DataLossError(fmt::format("{}: expected a file starting at {} (gap in {})", path, loaded.back()->end_offset(), dir_));
+        return absl::DataLossError(fmt::format("{}: expected a file starting at {} (gap in {})",
+                                               path, loaded.back()->end_offset(), dir_));
       }
       absl::StatusOr<std::shared_ptr<MappedFile>> file =
           MappedFile::Open(fs_, path, from, file_size_, access);

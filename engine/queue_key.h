@@ -5,11 +5,11 @@
 // QueueKeyHash, QueueKeyEq>.find(QueueKeyView{topic, id}) allocates nothing.
 #pragma once
 
+#include <xxhash.h>
+
 #include <cstdint>
 #include <string>
 #include <string_view>
-
-#include <xxhash.h>
 
 namespace tern::engine {
 
@@ -31,8 +31,8 @@ struct QueueKey {
 struct QueueKeyHash {
   using is_transparent = void;
   size_t operator()(QueueKeyView k) const {
-    return static_cast<size_t>(XXH3_64bits_withSeed(k.topic.data(), k.topic.size(),
-                                                    static_cast<uint64_t>(k.queue_id)));
+    return static_cast<size_t>(
+        XXH3_64bits_withSeed(k.topic.data(), k.topic.size(), static_cast<uint64_t>(k.queue_id)));
   }
   size_t operator()(const QueueKey& k) const { return (*this)(k.view()); }
 };

@@ -10,14 +10,14 @@ namespace tern::internal {
                               const char* message);
 }  // namespace tern::internal
 
-#define TERN_CHECK(cond)                                                    \
-  (__builtin_expect(static_cast<bool>(cond), 1)                             \
-       ? static_cast<void>(0)                                               \
+#define TERN_CHECK(cond)                        \
+  (__builtin_expect(static_cast<bool>(cond), 1) \
+       ? static_cast<void>(0)                   \
        : ::tern::internal::CheckFailed(#cond, __FILE__, __LINE__, nullptr))
 
-#define TERN_CHECK_MSG(cond, msg)                                           \
-  (__builtin_expect(static_cast<bool>(cond), 1)                             \
-       ? static_cast<void>(0)                                               \
+#define TERN_CHECK_MSG(cond, msg)               \
+  (__builtin_expect(static_cast<bool>(cond), 1) \
+       ? static_cast<void>(0)                   \
        : ::tern::internal::CheckFailed(#cond, __FILE__, __LINE__, (msg)))
 
 #ifdef NDEBUG

@@ -26,8 +26,8 @@ uint32_t DecodeUtf8(std::string_view s, size_t& i) {
     const int c1 = cont(1);
     const int c2 = c1 >= 0 ? cont(2) : -1;
     if (c2 >= 0) {
-      const uint32_t cp = ((b0 & 0x0Fu) << 12) | (static_cast<uint32_t>(c1) << 6) |
-                          static_cast<uint32_t>(c2);
+      const uint32_t cp =
+          ((b0 & 0x0Fu) << 12) | (static_cast<uint32_t>(c1) << 6) | static_cast<uint32_t>(c2);
       if (cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF)) {
         i += 3;
         return cp;

@@ -11,10 +11,10 @@
 #define TERN_STATUS_CONCAT(a, b) TERN_STATUS_CONCAT_INNER(a, b)
 
 // Evaluates `expr` (an absl::Status); returns it from the enclosing function if not OK.
-#define TERN_RETURN_IF_ERROR(expr)                          \
-  do {                                                      \
-    ::absl::Status tern_status_tmp = (expr);                \
-    if (!tern_status_tmp.ok()) return tern_status_tmp;      \
+#define TERN_RETURN_IF_ERROR(expr)                     \
+  do {                                                 \
+    ::absl::Status tern_status_tmp = (expr);           \
+    if (!tern_status_tmp.ok()) return tern_status_tmp; \
   } while (false)
 
 // `lhs` = value of `rexpr` (an absl::StatusOr<T>), or returns its status if not OK.

@@ -38,6 +38,11 @@ absl::Status IndexService::Load(Access access) {
     for (const std::string& name : names) {
       const std::string path = JoinPath(dir_, name);
       if (fs_->IsDirectory(path)) continue;
+      if (!IsIndexFileName(name)) {
+        // A file whose creation a crash interrupted was never renamed into place: remove it.
+        if (access == Access::kReadWrite && name.ends_with(".tmp")) (void)fs_->DeleteFile(path);
+        continue;
+      }
       TERN_ASSIGN_OR_RETURN(
           std::shared_ptr<IndexFile> file,
           IndexFile::Open(fs_, path, options_.hash_slot_num, options_.index_num, access));

@@ -14,7 +14,11 @@ TEST(Properties, ReadsJava48FormWithTrailingSeparator) {
 }
 
 TEST(Properties, ReadsJava49FormWithoutTrailingSeparator) {
-  const std::string_view p = "A\x01" "1\x02" "B\x01" "2";
+  const std::string_view p =
+      "A\x01"
+      "1\x02"
+      "B\x01"
+      "2";
   EXPECT_EQ(FindProperty(p, "B"), "2");
 }
 
@@ -27,13 +31,20 @@ TEST(Properties, SkipsSegmentsWithoutNameOrValue) {
 }
 
 TEST(Properties, ValueKeepsLaterSeparatorBytes) {
-  EXPECT_EQ(FindProperty("k\x01" "a\x01" "b\x02", "k"), "a\x01" "b");
+  EXPECT_EQ(FindProperty("k\x01"
+                         "a\x01"
+                         "b\x02",
+                         "k"),
+            "a\x01"
+            "b");
 }
 
 TEST(Properties, EncodeRoundTrips) {
   const PropertyList in = {{"TAGS", "TagA"}, {"KEYS", "a b"}};
   const std::string enc = EncodeProperties(in);
-  EXPECT_EQ(enc, "TAGS\x01TagA\x02KEYS\x01" "a b\x02");
+  EXPECT_EQ(enc,
+            "TAGS\x01TagA\x02KEYS\x01"
+            "a b\x02");
   EXPECT_EQ(ParseProperties(enc), in);
 }
 

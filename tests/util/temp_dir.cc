@@ -9,8 +9,8 @@ namespace tern::testing {
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): test setup
-  std::string tmpl = std::string(base != nullptr && *base != '\0' ? base : "/tmp") +
-                     "/tern-test-XXXXXX";
+  std::string tmpl =
+      std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/tern-test-XXXXXX";
   TERN_CHECK(::mkdtemp(tmpl.data()) != nullptr);
   path_ = tmpl;
 }
