@@ -247,20 +247,29 @@ int64_t MessageReader::OffsetInQueueByTime(std::string_view topic, int32_t queue
                                            int64_t timestamp) const {
   std::shared_ptr<ConsumeQueue> cq = queues_->Find(QueueKeyView{topic, queue_id});
   if (!cq) return 0;
-  int64_t lo = cq->min_offset();
-  int64_t hi = cq->max_offset();
+  const int64_t min = cq->min_offset();
+  const int64_t max = cq->max_offset();
+  if (min >= max) return 0;
   // Lower bound over store time; units without a readable message (fillers, removed files)
   // count as older than anything, which keeps the search monotone.
+  int64_t lo = min;
+  int64_t hi = max;
   while (lo < hi) {
     const int64_t mid = lo + (hi - lo) / 2;
-    const int64_t ts = StoreTimestampOfUnit(*cq, mid);
-    if (ts < timestamp) {
+    if (StoreTimestampOfUnit(*cq, mid) < timestamp) {
       lo = mid + 1;
     } else {
       hi = mid;
     }
   }
-  return lo;
+  // RocketMQ's choice (protocol.md 2.5): an exact match, else the only neighbour there is, else
+  // the nearer of the two (ties to the left).
+  if (lo == min) return lo;
+  if (lo == max) return max - 1;
+  const int64_t right = StoreTimestampOfUnit(*cq, lo);
+  if (right == timestamp) return lo;
+  const int64_t left = StoreTimestampOfUnit(*cq, lo - 1);
+  return timestamp - left <= right - timestamp ? lo - 1 : lo;
 }
 
 bool MessageReader::IsOnDisk(std::string_view topic, int32_t queue_id, int64_t offset) const {

@@ -92,8 +92,9 @@ class MessageReader {
   // Store time of the message at `offset`, or -1.
   int64_t MessageStoreTimestamp(std::string_view topic, int32_t queue_id, int64_t offset) const;
   int64_t EarliestMessageTime(std::string_view topic, int32_t queue_id) const;
-  // First queue offset whose message was stored at or after `timestamp`; the max offset when
-  // every message is older; the min offset when the queue is empty or all are newer.
+  // RocketMQ's search by store time: the message stored exactly at `timestamp`, else the nearer
+  // neighbour around it (ties to the older one; the last message when all are older, the first
+  // when all are newer); 0 for an unknown or empty queue.
   int64_t OffsetInQueueByTime(std::string_view topic, int32_t queue_id, int64_t timestamp) const;
   // RocketMQ's "in memory" rule: is the message at `offset` older than the page-cache share?
   bool IsOnDisk(std::string_view topic, int32_t queue_id, int64_t offset) const;
