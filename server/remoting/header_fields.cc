@@ -96,4 +96,16 @@ bool OptionalBool(const RemotingCommand& cmd, std::string_view name, bool fallba
   return v == nullptr ? fallback : ParseJavaBool(*v);
 }
 
+void PutString(ExtFields& fields, std::string_view name, std::string_view value) {
+  fields.Set(name, std::string(value));
+}
+
+void PutInt(ExtFields& fields, std::string_view name, int64_t value) {
+  fields.Set(name, std::to_string(value));
+}
+
+void PutBool(ExtFields& fields, std::string_view name, bool value) {
+  fields.Set(name, value ? "true" : "false");
+}
+
 }  // namespace tern::remoting

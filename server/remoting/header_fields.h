@@ -38,4 +38,17 @@ std::optional<int64_t> ParseJavaLong(std::string_view text);
 // Java's Boolean.parseBoolean.
 bool ParseJavaBool(std::string_view text);
 
+// ---- Writers (typed headers' WriteTo): every value is emitted as a string (protocol.md 1.6:
+// Go clients fail on anything else). Integers in decimal, booleans "true"/"false".
+void PutString(ExtFields& fields, std::string_view name, std::string_view value);
+void PutInt(ExtFields& fields, std::string_view name, int64_t value);
+void PutBool(ExtFields& fields, std::string_view name, bool value);
+
+// Writes a typed header into cmd's extFields, creating them first: like Java, a command that
+// carries a header class sends "extFields":{} even when the header has no values set.
+template <typename Header>
+void WriteHeader(const Header& header, RemotingCommand& cmd) {
+  header.WriteTo(cmd.MutableFields());
+}
+
 }  // namespace tern::remoting
