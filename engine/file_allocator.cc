@@ -74,7 +74,18 @@ absl::StatusOr<std::shared_ptr<MappedFile>> FileAllocator::Take(const std::strin
     // the caller sees is current.
     (void)fs_->DeleteFile(path);
   }
-  return CreateNow(dir, from_offset, size);
+  absl::StatusOr<std::shared_ptr<MappedFile>> file =
+      MappedFile::Create(fs_, dir, from_offset, size);
+  if (file.ok() && prefault_) {
+    MutexLock lock(&mu_);
+    if (!stopping_ && thread_.joinable()) {
+      auto pf = std::make_shared<Job>();
+      pf->prefault_only = *file;
+      jobs_[Key(dir, from_offset) + "#prefault"] = std::move(pf);
+      cv_.SignalAll();
+    }
+  }
+  return file;
 }
 
 void FileAllocator::Run() {
@@ -97,6 +108,17 @@ void FileAllocator::Run() {
       }
       job = pending();
       job->started = true;
+    }
+    if (job->prefault_only) {
+      job->prefault_only->Prefault();
+      MutexLock lock(&mu_);
+      for (auto it = jobs_.begin(); it != jobs_.end(); ++it) {
+        if (it->second == job) {
+          jobs_.erase(it);
+          break;
+        }
+      }
+      continue;
     }
     absl::StatusOr<std::shared_ptr<MappedFile>> file =
         CreateNow(job->dir, job->from_offset, job->size);

@@ -48,6 +48,8 @@ class FileAllocator {
 
  private:
   struct Job {
+    // A file created inline that only needs its pages faulted in (no creation).
+    std::shared_ptr<MappedFile> prefault_only;
     std::string dir;
     int64_t from_offset = 0;
     size_t size = 0;

@@ -153,6 +153,10 @@ absl::Status MessageStore::OpenInternal(DispatchListener listener) {
   }
 
   allocator_->Start();
+  if (options_.preallocate_commit_log && log_->files().empty()) {
+    // Prepare the first file now so the first message does not wait for it.
+    allocator_->Request(log_->files().dir(), log_->max_offset(), options_.commit_log.file_size);
+  }
   flusher_->Start();
   dispatcher_->Start();
   scheduler_ = std::thread([this] { RunScheduler(); });
