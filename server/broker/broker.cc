@@ -1,0 +1,277 @@
+#include "server/broker/broker.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "engine/base/clock.h"
+#include "engine/base/mutex.h"
+#include "engine/base/strings.h"
+#include "engine/base/thread_name.h"
+#include "engine/commit_log_format.h"
+#include "server/broker/admin_processor.h"
+#include "server/broker/broker_context.h"
+#include "server/broker/consumer_processor.h"
+#include "server/broker/namesrv_registrar.h"
+#include "server/broker/pull_processor.h"
+#include "server/broker/query_processor.h"
+#include "server/broker/send_processor.h"
+#include "server/broker/tps_sampler.h"
+#include "server/net/client.h"
+#include "server/net/server.h"
+
+namespace tern::broker {
+
+class BrokerImpl {
+ public:
+  explicit BrokerImpl(BrokerConfig config) : config_(std::move(config)) {}
+  ~BrokerImpl() { Shutdown(); }
+
+  absl::Status Start(net::IoPool* shared_pool);
+  void Shutdown();
+
+  BrokerConfig config_;
+  std::unique_ptr<net::IoPool> own_pool_;
+  net::IoPool* pool_ = nullptr;
+  BrokerCounters counters_;
+  std::unique_ptr<TopicConfigManager> topics_;
+  std::unique_ptr<SubscriptionGroupManager> groups_;
+  std::unique_ptr<ConsumerOffsetManager> offsets_;
+  ClientRegistry clients_;
+  BrokerContext ctx_;
+  std::unique_ptr<PullProcessor> pull_;
+  std::unique_ptr<SendProcessor> send_;
+  std::unique_ptr<ConsumerProcessor> consumer_;
+  std::unique_ptr<QueryProcessor> query_;
+  std::unique_ptr<AdminProcessor> admin_;
+  std::unique_ptr<engine::MessageStore> store_;
+  remoting::HandlerTable handlers_;
+  std::unique_ptr<net::Server> server_;
+  std::unique_ptr<net::RemotingClient> client_;
+  std::unique_ptr<NamesrvRegistrar> registrar_;
+  TpsSampler put_tps_;
+  TpsSampler get_tps_;
+  int port_ = 0;
+  std::string addr_;
+
+  struct TaskGuard {
+    SharedMutex mu;
+    bool alive = true;  // written under mu held exclusively
+  };
+  std::shared_ptr<TaskGuard> tasks_guard_ = std::make_shared<TaskGuard>();
+
+  Mutex cron_mu_;
+  CondVar cron_cv_;
+  bool stopping_ ABSL_GUARDED_BY(cron_mu_) = false;
+  std::thread cron_;
+  bool started_ = false;
+  bool shut_down_ = false;
+
+ private:
+  void RunCron();
+};
+
+absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
+  const int64_t boot = NowMillis();
+  auto warn = [](std::string_view m) { spdlog::warn("{}", m); };
+  const std::string config_dir = engine::JoinPath(config_.store_path_root_dir, "config");
+  engine::FileSystem* fs = engine::DefaultFileSystem();
+  if (absl::Status s = fs->CreateDirs(config_dir); !s.ok()) return s;
+
+  topics_ = std::make_unique<TopicConfigManager>(fs, engine::JoinPath(config_dir, "topics.json"),
+                                                 &config_);
+  groups_ = std::make_unique<SubscriptionGroupManager>(
+      fs, engine::JoinPath(config_dir, "subscriptionGroup.json"),
+      config_.auto_create_subscription_group);
+  offsets_ = std::make_unique<ConsumerOffsetManager>(
+      fs, engine::JoinPath(config_dir, "consumerOffset.json"));
+  if (absl::Status s = topics_->Load(warn); !s.ok()) return s;
+  if (absl::Status s = groups_->Load(warn); !s.ok()) return s;
+  if (absl::Status s = offsets_->Load(warn); !s.ok()) return s;
+
+  if (shared_pool != nullptr) {
+    pool_ = shared_pool;
+  } else {
+    own_pool_ = std::make_unique<net::IoPool>(config_.io_threads, "tern-broker");
+    own_pool_->Start();
+    pool_ = own_pool_.get();
+  }
+
+  ctx_.config = &config_;
+  ctx_.topics = topics_.get();
+  ctx_.groups = groups_.get();
+  ctx_.offsets = offsets_.get();
+  ctx_.clients = &clients_;
+  ctx_.counters = &counters_;
+  ctx_.boot_timestamp = boot;
+  // Tasks posted to the (possibly shared) pool run only while the broker is alive: Shutdown()
+  // takes the guard exclusively, so it waits for running ones and later ones do nothing.
+  ctx_.post = [this, guard = tasks_guard_](std::function<void()> task) {
+    boost::asio::post(pool_->Next(), [guard, task = std::move(task)] {
+      ReaderLock lock(&guard->mu);
+      if (guard->alive) task();
+    });
+  };
+  pull_ = std::make_unique<PullProcessor>(&ctx_);
+
+  // The store: long-poll wake-ups come from its dispatch thread.
+  PullProcessor* pull = pull_.get();
+  absl::StatusOr<std::unique_ptr<engine::MessageStore>> store = engine::MessageStore::Open(
+      config_.ToStoreOptions(), fs, [pull](const engine::DispatchRecord& d) {
+        const int32_t tx = engine::format::TransactionType(d.sys_flag);
+        if (tx == engine::format::kTransactionNotType ||
+            tx == engine::format::kTransactionCommitType) {
+          pull->OnArrival(d.topic, d.queue_id, d.queue_offset + 1, d.tags_code);
+        }
+      });
+  if (!store.ok()) return store.status();
+  store_ = *std::move(store);
+  ctx_.store = store_.get();
+
+  send_ = std::make_unique<SendProcessor>(&ctx_);
+  consumer_ = std::make_unique<ConsumerProcessor>(&ctx_);
+  query_ = std::make_unique<QueryProcessor>(&ctx_);
+  admin_ = std::make_unique<AdminProcessor>(&ctx_, [this](std::map<std::string, std::string>& t) {
+    t["putTps"] = put_tps_.Rates();
+    t["getTransferedTps"] = get_tps_.Rates();
+    t["getTotalTps"] = get_tps_.Rates();
+    t["longPollingParked"] = std::to_string(pull_->parked());
+    t["connections"] = std::to_string(server_ ? server_->connection_count() : 0);
+  });
+  send_->Register(handlers_);
+  pull_->Register(handlers_);
+  consumer_->Register(handlers_);
+  query_->Register(handlers_);
+  admin_->Register(handlers_);
+
+  net::ServerOptions so;
+  so.ports = {config_.listen_port};
+  if (config_.vip_channel_enable && config_.listen_port > 2) {
+    so.ports.push_back(config_.listen_port - 2);
+  }
+  so.max_connections = config_.server_max_connections;
+  so.connection.max_frame_bytes = static_cast<size_t>(config_.frame_max_length);
+  so.connection.idle_timeout = std::chrono::seconds(config_.server_channel_max_idle_time_seconds);
+  server_ = std::make_unique<net::Server>(
+      pool_, &handlers_, so, [this](const std::shared_ptr<net::Connection>& c) {
+        for (const std::string& g : clients_.OnChannelClosed(c->id())) {
+          consumer_->NotifyConsumerIdsChanged(g);
+        }
+      });
+  if (absl::Status s = server_->Start(); !s.ok()) return s;
+  port_ = server_->ports().front();
+  config_.listen_port = port_;
+  addr_ = config_.broker_addr();
+  absl::StatusOr<engine::HostPort> host = engine::HostPort::Parse(addr_);
+  if (!host.ok()) {
+    return absl::InvalidArgumentError(
+        fmt::format("brokerIP1 '{}' is not an IP address", config_.broker_ip1));
+  }
+  ctx_.store_host = *host;
+
+  client_ = std::make_unique<net::RemotingClient>(pool_, nullptr);
+  registrar_ = std::make_unique<NamesrvRegistrar>(client_.get(), &config_, topics_.get(), addr_);
+  ctx_.register_all = [this] { registrar_->RegisterAllOneway(); };
+  ctx_.register_topic = [this](const TopicConfig& t) { registrar_->RegisterTopic(t); };
+  pull_->Start();
+  if (config_.namesrv_list().empty()) {
+    spdlog::warn("broker {}: no namesrvAddr configured; clients cannot find this broker",
+                 config_.broker_name);
+  } else {
+    (void)registrar_->RegisterAllSync(std::chrono::milliseconds(3000));
+  }
+  cron_ = std::thread([this] { RunCron(); });
+  started_ = true;
+  spdlog::info("broker {} of cluster {} listening on {} (store {}, {} topics) in {} ms",
+               config_.broker_name, config_.broker_cluster_name, addr_, config_.store_path_root_dir,
+               topics_->size(), NowMillis() - boot);
+  return absl::OkStatus();
+}
+
+void BrokerImpl::RunCron() {
+  SetThreadName("tern-broker-cron");
+  const auto start = MonoClock::now();
+  auto next_offsets = start + std::chrono::milliseconds(config_.flush_consumer_offset_interval_ms);
+  auto next_expire = start + std::chrono::seconds(10);
+  auto next_register = start + std::chrono::milliseconds(config_.register_name_server_period_ms);
+  auto next_sample = start;
+  MutexLock lock(&cron_mu_);
+  while (!stopping_) {
+    cron_cv_.WaitUntil(&cron_mu_,
+                       std::min({next_offsets, next_expire, next_register, next_sample}));
+    if (stopping_) break;
+    cron_mu_.Unlock();
+    const auto now = MonoClock::now();
+    if (now >= next_sample) {
+      put_tps_.Sample(NowMillis(), counters_.put_messages.load());
+      get_tps_.Sample(NowMillis(), counters_.get_messages.load());
+      next_sample = now + std::chrono::seconds(1);
+    }
+    if (now >= next_offsets) {
+      if (absl::Status s = offsets_->Persist(); !s.ok()) {
+        spdlog::error("persisting consumer offsets failed: {}", MessageOf(s));
+      }
+      next_offsets = now + std::chrono::milliseconds(config_.flush_consumer_offset_interval_ms);
+    }
+    if (now >= next_expire) {
+      ClientRegistry::Expired expired = clients_.Expire(NowMillis() - 120000);
+      for (const remoting::ChannelPtr& c : expired.channels) c->Close(false);
+      for (const std::string& g : expired.groups) consumer_->NotifyConsumerIdsChanged(g);
+      next_expire = now + std::chrono::seconds(10);
+    }
+    if (now >= next_register) {
+      (void)registrar_->RegisterAllSync(std::chrono::milliseconds(3000));
+      next_register = now + std::chrono::milliseconds(config_.register_name_server_period_ms);
+    }
+    cron_mu_.Lock();
+  }
+}
+
+void BrokerImpl::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  {
+    MutexLock lock(&cron_mu_);
+    stopping_ = true;
+    cron_cv_.SignalAll();
+  }
+  if (cron_.joinable()) cron_.join();
+  if (server_) server_->Stop();  // no request handler runs after this
+  {
+    WriterLock lock(&tasks_guard_->mu);
+    tasks_guard_->alive = false;  // no posted task (long-poll re-run) runs after this
+  }
+  if (started_ && registrar_ && !config_.namesrv_list().empty()) {
+    (void)registrar_->UnregisterAllSync(std::chrono::milliseconds(1000));
+  }
+  if (pull_) pull_->Stop();
+  if (client_) client_->CloseAll();
+  if (own_pool_) own_pool_->Stop();
+  if (offsets_) {
+    if (absl::Status s = offsets_->Persist(); !s.ok()) {
+      spdlog::error("persisting consumer offsets at shutdown failed: {}", MessageOf(s));
+    }
+  }
+  if (store_) store_->Shutdown();
+  if (started_) spdlog::info("broker {} stopped", config_.broker_name);
+}
+
+absl::StatusOr<std::unique_ptr<Broker>> Broker::Start(BrokerConfig config, net::IoPool* pool) {
+  auto impl = std::make_unique<BrokerImpl>(std::move(config));
+  if (absl::Status s = impl->Start(pool); !s.ok()) {
+    impl->Shutdown();
+    return s;
+  }
+  return std::unique_ptr<Broker>(new Broker(std::move(impl)));
+}
+
+Broker::Broker(std::unique_ptr<BrokerImpl> impl) : impl_(std::move(impl)) {}
+Broker::~Broker() { Shutdown(); }
+void Broker::Shutdown() { impl_->Shutdown(); }
+int Broker::port() const { return impl_->port_; }
+std::string Broker::addr() const { return impl_->addr_; }
+const BrokerConfig& Broker::config() const { return impl_->config_; }
+engine::MessageStore& Broker::store() { return *impl_->store_; }
+
+}  // namespace tern::broker

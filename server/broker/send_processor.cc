@@ -1,0 +1,283 @@
+#include "server/broker/send_processor.h"
+
+#include <fmt/format.h>
+
+#include <random>
+
+#include "engine/base/strings.h"
+#include "engine/commit_log_format.h"
+#include "engine/consume_queue.h"
+#include "engine/properties.h"
+#include "server/remoting/batch_body.h"
+#include "server/remoting/codes.h"
+#include "server/remoting/header_fields.h"
+#include "server/remoting/headers/send.h"
+
+namespace tern::broker {
+
+namespace code = remoting::response;
+using remoting::ChannelPtr;
+using remoting::RemotingCommand;
+
+namespace {
+
+// Completes a SYNC_FLUSH send once the group commit covered it (or timed out). The flush may
+// finish before the handler has built the response, so whichever of the two comes second
+// (Arm() or OnFlushed()) sends it and frees the waiter.
+class SendFlushWaiter final : public engine::FlushWaiter {
+ public:
+  explicit SendFlushWaiter(ChannelPtr channel) : channel_(std::move(channel)) {}
+  void OnFlushed(engine::FlushOutcome outcome) override {
+    outcome_ = outcome;
+    if (stage_.fetch_add(1, std::memory_order_acq_rel) == 1) Finish();
+  }
+  // The handler's half: the response is ready.
+  void Arm(RemotingCommand response) {
+    response_ = std::move(response);
+    if (stage_.fetch_add(1, std::memory_order_acq_rel) == 1) Finish();
+  }
+
+ private:
+  void Finish() {
+    if (outcome_ == engine::FlushOutcome::kTimeout) {
+      response_.code = code::kFlushDiskTimeout;
+      response_.remark = "flush to disk timed out; the message is stored but not yet durable";
+    } else if (outcome_ == engine::FlushOutcome::kError) {
+      response_.code = code::kServiceNotAvailable;
+      response_.remark = "the store failed to flush and is read-only; the message is not durable";
+    }
+    channel_->Send(std::move(response_), {});
+    delete this;
+  }
+
+  ChannelPtr channel_;
+  RemotingCommand response_;
+  engine::FlushOutcome outcome_ = engine::FlushOutcome::kOk;
+  std::atomic<int> stage_{0};
+};
+
+int32_t RandomQueue(int32_t n) {
+  thread_local std::minstd_rand rng(std::random_device{}());
+  return n <= 0 ? 0 : static_cast<int32_t>(rng() % static_cast<uint32_t>(n));
+}
+
+}  // namespace
+
+std::string StoredProperties(std::string_view client_properties, std::string_view cluster) {
+  std::string out;
+  out.reserve(client_properties.size() + cluster.size() + 10);
+  out.append(client_properties);
+  if (!out.empty() && out.back() != engine::kPropertySeparator) {
+    out.push_back(engine::kPropertySeparator);
+  }
+  if (!engine::FindProperty(client_properties, engine::property::kCluster)) {
+    engine::AppendProperty(&out, engine::property::kCluster, cluster);
+  }
+  return out;
+}
+
+int32_t SendErrorCode(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+      return code::kMessageIllegal;
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kFailedPrecondition:
+      return code::kServiceNotAvailable;
+    default:
+      return code::kSystemError;
+  }
+}
+
+void SendProcessor::Register(remoting::HandlerTable& table) {
+  auto h = [this](const ChannelPtr& c, RemotingCommand r, std::string b) {
+    Handle(c, std::move(r), std::move(b));
+  };
+  table.Register(remoting::request::kSendMessage, h);
+  table.Register(remoting::request::kSendMessageV2, h);
+  table.Register(remoting::request::kSendBatchMessage, h);
+}
+
+void SendProcessor::Handle(const ChannelPtr& channel, RemotingCommand request, std::string body) {
+  const BrokerConfig& cfg = *ctx_->config;
+  RemotingCommand response = RemotingCommand::ResponseTo(request, code::kSuccess);
+  remoting::WriteSendResponseTrailer(cfg.region_id, cfg.trace_on, response.MutableFields());
+  auto fail = [&](int32_t c, std::string remark) {
+    if (c != code::kSystemBusy) ctx_->counters->send_errors.fetch_add(1);
+    if (request.is_oneway()) return;
+    response.code = c;
+    response.remark = std::move(remark);
+    channel->Send(std::move(response), {});
+  };
+
+  absl::StatusOr<remoting::SendMessageRequestHeader> header =
+      remoting::SendMessageRequestHeader::Parse(request);
+  if (!header.ok()) return fail(code::kSystemError, std::string(MessageOf(header.status())));
+  const bool batch = header->batch || request.code == remoting::request::kSendBatchMessage;
+
+  if ((cfg.broker_permission & kPermWrite) == 0) {
+    return fail(code::kNoPermission,
+                fmt::format("the broker[{}] sending message is forbidden", cfg.broker_name));
+  }
+  const std::string& topic = header->topic;
+  if (!engine::IsValidTopicName(topic)) {
+    return fail(code::kSystemError, fmt::format("the specified topic[{}] is invalid: it must match "
+                                                "^[%|a-zA-Z0-9_-]+$ and be at most 127 characters",
+                                                topic));
+  }
+  if (IsNotSendableSystemTopic(topic)) {
+    return fail(code::kNoPermission,
+                fmt::format("sending message to topic[{}] is forbidden (system topic)", topic));
+  }
+
+  // Topic config, auto-created from the default topic when allowed.
+  std::optional<TopicConfig> tc = ctx_->topics->Find(topic);
+  if (!tc) {
+    absl::StatusOr<TopicConfigManager::Created> created = ctx_->topics->CreateFromTemplate(
+        topic, header->default_topic, header->default_topic_queue_nums, header->unit_mode ? 1 : 0);
+    if (!created.ok() && topic.starts_with(kRetryGroupTopicPrefix)) {
+      created = ctx_->topics->CreateIfAbsent(topic, 1, kPermRead | kPermWrite);
+    }
+    if (!created.ok()) {
+      return fail(absl::IsNotFound(created.status()) ? code::kTopicNotExist : code::kSystemError,
+                  std::string(MessageOf(created.status())));
+    }
+    tc = created->config;
+    if (created->created && ctx_->register_all) ctx_->register_all();
+  }
+  if ((tc->perm & kPermWrite) == 0) {
+    return fail(code::kNoPermission,
+                fmt::format("the topic[{}] sending message is forbidden", topic));
+  }
+  int32_t queue_id = header->queue_id;
+  const int32_t queues = std::max(tc->write_queue_nums, tc->read_queue_nums);
+  if (queue_id >= queues) {
+    return fail(code::kSystemError,
+                fmt::format("request queueId[{}] is illegal, topic {} has {} queues (producer "
+                            "{})",
+                            queue_id, topic, queues, channel->remote_address()));
+  }
+  if (queue_id < 0) queue_id = RandomQueue(tc->write_queue_nums);
+
+  const std::string_view client_props =
+      header->properties ? std::string_view(*header->properties) : std::string_view();
+  if (auto tran = engine::FindProperty(client_props, engine::property::kTransactionPrepared);
+      tran && remoting::ParseJavaBool(*tran)) {
+    return fail(code::kNoPermission,
+                "transactional messages are not supported by this broker yet (the message was "
+                "not stored)");
+  }
+  if (auto delay = engine::FindProperty(client_props, engine::property::kDelayLevel);
+      delay && *delay != "0") {
+    return fail(code::kMessageIllegal,
+                "delay levels are not supported by this broker yet (the message was not stored)");
+  }
+  if (batch && (header->sys_flag & engine::format::kTransactionTypeMask) != 0) {
+    return fail(code::kMessageIllegal, "batch message does not support transaction messages");
+  }
+
+  // Back-pressure: never a silent stall.
+  const engine::StoreStats stats = ctx_->store->stats();
+  if (cfg.sync_flush &&
+      stats.commit_log_max_offset - stats.commit_log_flushed_offset > cfg.busy_unflushed_bytes) {
+    ctx_->counters->send_busy.fetch_add(1);
+    return fail(code::kSystemBusy,
+                fmt::format("[PC_SYNCHRONIZED]broker busy: {} bytes are waiting for the disk "
+                            "flush (limit {}), start flow control for a while",
+                            stats.commit_log_max_offset - stats.commit_log_flushed_offset,
+                            cfg.busy_unflushed_bytes));
+  }
+  if (stats.dispatch_behind_bytes > cfg.busy_unflushed_bytes) {
+    ctx_->counters->send_busy.fetch_add(1);
+    return fail(code::kSystemBusy,
+                fmt::format("[REJECTREQUEST]broker busy: dispatch is {} bytes behind (limit {}), "
+                            "start flow control for a while",
+                            stats.dispatch_behind_bytes, cfg.busy_unflushed_bytes));
+  }
+
+  engine::MessageToStore base;
+  base.topic = topic;
+  base.queue_id = queue_id;
+  base.flag = header->flag;
+  base.sys_flag = header->sys_flag;
+  base.born_timestamp = header->born_timestamp;
+  if (absl::StatusOr<engine::HostPort> born = engine::HostPort::Parse(channel->remote_address());
+      born.ok()) {
+    base.born_host = *born;
+  }
+  base.store_host = ctx_->store_host;
+  base.reconsume_times = header->reconsume_times.value_or(0);
+
+  absl::StatusOr<engine::PutOutcome> put;
+  // Only used (and then freed by itself) when the store registers it for a group commit.
+  std::unique_ptr<SendFlushWaiter> waiter_owner;
+  if (cfg.sync_flush && !request.is_oneway()) {
+    waiter_owner = std::make_unique<SendFlushWaiter>(channel);
+  }
+  SendFlushWaiter* waiter = waiter_owner.get();
+  std::vector<int64_t> offsets;
+  int messages = 1;
+  if (!batch) {
+    const std::string props = StoredProperties(client_props, cfg.broker_cluster_name);
+    base.body = AsBytes(body);
+    base.properties = props;
+    put = ctx_->store->PutMessage(base, waiter);
+    if (put.ok()) offsets.push_back(put->append.physical_offset.value());
+  } else {
+    absl::StatusOr<std::vector<remoting::BatchRecord>> records =
+        remoting::DecodeBatchBody(AsBytes(body));
+    if (!records.ok()) return fail(code::kMessageIllegal, std::string(MessageOf(records.status())));
+    if (records->empty()) return fail(code::kMessageIllegal, "empty batch");
+    // Batch-level properties (header `i`) follow each message's own, then CLUSTER.
+    std::string batch_props;
+    engine::AppendProperty(&batch_props, engine::property::kCluster, cfg.broker_cluster_name);
+    batch_props += client_props;
+    if (!batch_props.empty() && batch_props.back() != engine::kPropertySeparator) {
+      batch_props.push_back(engine::kPropertySeparator);
+    }
+    std::vector<std::string> props(records->size());
+    std::vector<engine::MessageToStore> msgs(records->size(), base);
+    for (size_t i = 0; i < records->size(); ++i) {
+      const remoting::BatchRecord& r = (*records)[i];
+      props[i].assign(r.properties);
+      if (!props[i].empty() && props[i].back() != engine::kPropertySeparator) {
+        props[i].push_back(engine::kPropertySeparator);
+      }
+      props[i] += batch_props;
+      msgs[i].flag = r.flag;
+      msgs[i].body = r.body;
+      msgs[i].properties = props[i];
+    }
+    messages = static_cast<int>(msgs.size());
+    put = ctx_->store->PutMessages(msgs, waiter);
+    if (put.ok()) {
+      int64_t phys = put->append.physical_offset.value();
+      for (const engine::MessageToStore& m : msgs) {
+        offsets.push_back(phys);
+        phys += static_cast<int64_t>(*engine::EncodedRecordSize(m));
+      }
+    }
+  }
+  if (!put.ok()) return fail(SendErrorCode(put.status()), std::string(MessageOf(put.status())));
+  if (put->flush_pending) waiter_owner.release();  // now owned by the group commit
+  ctx_->counters->put_messages.fetch_add(messages);
+  ctx_->counters->put_bytes.fetch_add(put->append.bytes);
+
+  remoting::SendMessageResponseHeader rh;
+  for (size_t i = 0; i < offsets.size(); ++i) {
+    if (i > 0) rh.msg_id.push_back(',');
+    rh.msg_id += engine::OffsetMessageId(ctx_->store_host, PhysicalOffset(offsets[i]));
+  }
+  rh.queue_id = queue_id;
+  rh.queue_offset = put->append.queue_offset.value();
+  rh.msg_region = cfg.region_id;
+  rh.trace_on = cfg.trace_on;
+  rh.WriteTo(response.MutableFields());
+  if (put->flush_pending) {
+    waiter->Arm(std::move(response));
+    return;
+  }
+  if (request.is_oneway()) return;
+  channel->Send(std::move(response), {});
+}
+
+}  // namespace tern::broker
