@@ -17,6 +17,10 @@ PACKAGES=(
   libgtest-dev libgmock-dev   # GoogleTest / GoogleMock
   libbenchmark-dev            # Google Benchmark
 )
+# Node.js runs the ali-ons interop test; the machine image may already have a newer one.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -14,6 +14,9 @@ export TERN_CRASH_ROUNDS=${TERN_CRASH_ROUNDS:-100}
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
+step "client interop dependencies (npm ci)"
+(cd tests/interop/ali-ons && npm ci --no-audit --no-fund --loglevel=error)
+
 step "release build"
 scripts/build.sh release
 step "release tests"
