@@ -1,16 +1,11 @@
 #!/usr/bin/env bash
-# The README's main command: installs dependencies, builds Release, starts Tern.
-# Until the broker exists (issue "Broker and NameServer"), this builds the engine and the
-# offline tools and says so; it does not pretend to start a broker.
+# The README's main command: installs dependencies, builds Release, starts `tern standalone`
+# (name server on 9876 + broker on 10911/10909 in one process, data under ./data, logs to
+# stderr and ./data/logs). Ctrl-C (SIGINT) or SIGTERM shuts it down cleanly.
+# Extra arguments go to `tern standalone` (e.g. -c broker.conf, --set key=value).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
-scripts/build.sh release
-mkdir -p data
-if [ -x build/release/tools/tern ] && build/release/tools/tern standalone --help >/dev/null 2>&1; then
-  exec build/release/tools/tern standalone --data ./data "$@"
-fi
-echo "run.sh: built the storage engine and tools in build/release." >&2
-echo "run.sh: the broker (tern standalone) is not implemented yet, so nothing was started." >&2
-exit 1
+scripts/build.sh release tern
+exec build/release/tools/tern standalone --data ./data "$@"
