@@ -6,12 +6,11 @@
 // Usage: node interop.js <path to tern> [N]. Exit 0 on success, 1 with a reason otherwise.
 'use strict';
 
-const { spawn } = require('child_process');
 const fs = require('fs');
-const net = require('net');
 const os = require('os');
 const path = require('path');
 const { Producer, Consumer, Message } = require('ali-ons');
+const { freePort, startTern, stopTern, createTopic } = require('./lib');
 
 const TERN = process.argv[2];
 const N = Number(process.argv[3] || 100);
@@ -19,73 +18,10 @@ const TOPIC = 'TernAliOns';
 const GROUP = 'CID_tern_interop';
 const TIMEOUT_MS = 90000;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = s.address().port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-function startTern(dataDir, nsPort, brokerPort) {
-  const child = spawn(TERN, ['--log-level', process.env.TERN_LOG_LEVEL || 'info', 'standalone',
-    '--data', dataDir, '--namesrv-port', String(nsPort), '--listen-port', String(brokerPort),
-    '--set', 'vipChannelEnable=false'],
-  { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('tern did not become ready:\n' + log)), 20000);
-    const onData = d => {
-      log += d.toString();
-      if (log.includes('tern standalone ready')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', code => reject(new Error(`tern exited early (${code}):\n${log}`)));
-  });
-}
-
-function stopTern(child) {
-  return new Promise(resolve => {
-    child.removeAllListeners('exit');
-    child.on('exit', code => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
-
-// UPDATE_AND_CREATE_TOPIC (17) as one raw RocketMQ frame (JSON header), the way mqadmin
-// creates a topic: ali-ons does not auto-create topics.
-function createTopic(brokerPort, topic) {
-  const header = Buffer.from(JSON.stringify({
-    code: 17, flag: 0, language: 'JAVA', opaque: 1, version: 373,
-    extFields: {
-      topic, defaultTopic: 'TBW102', readQueueNums: '4', writeQueueNums: '4', perm: '6',
-      topicFilterType: 'SINGLE_TAG', topicSysFlag: '0', order: 'false',
-    },
-  }));
-  const frame = Buffer.alloc(8 + header.length);
-  frame.writeInt32BE(4 + header.length, 0);
-  frame.writeInt32BE(header.length, 4);  // serialize type 0 (JSON) in the top byte
-  header.copy(frame, 8);
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(brokerPort, '127.0.0.1', () => sock.write(frame));
-    let buf = Buffer.alloc(0);
-    sock.on('data', d => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length < 4 || buf.length < 4 + buf.readInt32BE(0)) return;
-      const h = JSON.parse(buf.slice(8, 8 + (buf.readInt32BE(4) & 0xffffff)).toString());
-      sock.end();
-      if (h.code !== 0) reject(new Error(`create topic ${topic}: code ${h.code} ${h.remark}`));
-      else resolve();
-    });
-    sock.on('error', reject);
-  });
+function startStandalone(dataDir, nsPort, brokerPort) {
+  return startTern(TERN, ['standalone', '--data', dataDir, '--namesrv-port', String(nsPort),
+    '--listen-port', String(brokerPort), '--set', 'vipChannelEnable=false'],
+  'tern standalone ready');
 }
 
 const clientOptions = nsPort => ({
@@ -158,14 +94,14 @@ function check(seen, expected, phase, earlier = []) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tern-ali-ons-'));
   const nsPort = await freePort();
   const brokerPort = await freePort();
-  let tern = await startTern(dataDir, nsPort, brokerPort);
+  let tern = await startStandalone(dataDir, nsPort, brokerPort);
   try {
     await createTopic(brokerPort, TOPIC);
     const first = await produce(nsPort, 0, N);
     check(await consume(nsPort, first), first, 'phase 1 (produce, consume)');
     const second = await produce(nsPort, N, N);
     await stopTern(tern);
-    tern = await startTern(dataDir, nsPort, brokerPort);
+    tern = await startStandalone(dataDir, nsPort, brokerPort);
     check(await consume(nsPort, second), second, 'phase 2 (produce, restart broker, consume)',
           first);
     fs.rmSync(dataDir, { recursive: true, force: true });
