@@ -1,45 +1,18 @@
-// subscription.h: a consumer's subscription to one topic (RocketMQ SubscriptionData) and the
-// tag filter built from it.
-//
-// The tag code set is always recomputed from the tags with Java's String.hashCode (Go sends
-// codes computed over UTF-8 bytes; protocol.md pitfall 7), so the client's codeSet is ignored.
-// Plain values; TagFilter is immutable and thread-safe.
+// subscription.h: the broker's tag filter built from a consumer's subscription
+// (protocol/subscription.h). TagFilter is immutable and thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <set>
-#include <string>
-#include <string_view>
-#include <vector>
 
-#include "absl/status/statusor.h"
 #include "engine/message_filter.h"
+#include "server/protocol/subscription.h"
 
 namespace tern::broker {
 
-inline constexpr std::string_view kSubAll = "*";
-
-struct SubscriptionData {
-  std::string topic;
-  std::string sub_string = "*";
-  std::vector<std::string> tags;  // empty for "*"
-  std::set<int64_t> codes;        // Java hashCodes of `tags`
-  int64_t sub_version = 0;
-  std::string expression_type = "TAG";  // TAG or SQL92
-  bool class_filter_mode = false;
-
-  bool all() const { return tags.empty(); }
-  bool operator==(const SubscriptionData& o) const {
-    return topic == o.topic && sub_string == o.sub_string && expression_type == o.expression_type;
-  }
-};
-
-// Builds a TAG subscription from an expression ("*", "", "TagA || TagB"). Tags are trimmed;
-// empty ones dropped. SQL92 expressions are kept as they are (filtering them is not
-// implemented yet: callers refuse them).
-absl::StatusOr<SubscriptionData> BuildSubscription(std::string_view topic,
-                                                   std::string_view expression,
-                                                   std::string_view type, int64_t sub_version);
+using protocol::BuildSubscription;
+using protocol::kSubAll;
+using protocol::SubscriptionData;
 
 class TagFilter final : public engine::MessageFilter {
  public:

@@ -1,10 +1,10 @@
-#include "server/broker/subscription.h"
+#include "server/protocol/subscription.h"
 
 #include <fmt/format.h>
 
 #include "engine/consume_queue_format.h"
 
-namespace tern::broker {
+namespace tern::protocol {
 
 absl::StatusOr<SubscriptionData> BuildSubscription(std::string_view topic,
                                                    std::string_view expression,
@@ -47,4 +47,12 @@ absl::StatusOr<SubscriptionData> BuildSubscription(std::string_view topic,
   return s;
 }
 
-}  // namespace tern::broker
+bool TagMatches(const SubscriptionData& sub, std::string_view tag) {
+  if (sub.expression_type != "TAG" || sub.all()) return true;
+  for (const std::string& t : sub.tags) {
+    if (t == tag) return true;
+  }
+  return false;
+}
+
+}  // namespace tern::protocol
