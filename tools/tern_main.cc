@@ -17,6 +17,7 @@
 #include "server/app/namesrv_server.h"
 #include "server/broker/broker.h"
 #include "server/net/io_pool.h"
+#include "tools/store_command.h"
 
 namespace {
 
@@ -168,7 +169,11 @@ int main(int argc, char** argv) {
   CLI::App* broker_cmd = app.add_subcommand("broker", "broker only (register with -n)");
   AddBrokerFlags(broker_cmd, broker_flags);
 
+  int store_exit = 0;
+  CLI::App* store_cmd = tern::tools::AddStoreCommand(app, &store_exit);
+
   CLI11_PARSE(app, argc, argv);
+  if (*store_cmd) return store_exit;
 
   if (*standalone) {
     SetupLogging(data_dir + "/logs", log_level);
