@@ -1,0 +1,40 @@
+#include "client/process_queue.h"
+
+namespace tern::client {
+
+void ProcessQueue::Put(const std::vector<MessageExt>& msgs) {
+  MutexLock lock(&mu_);
+  for (const MessageExt& m : msgs) {
+    if (in_flight_.emplace(m.queue_offset, m.body.size()).second) bytes_ += m.body.size();
+    max_seen_ = std::max(max_seen_, m.queue_offset);
+  }
+}
+
+int64_t ProcessQueue::Remove(const std::vector<MessageExt>& msgs) {
+  MutexLock lock(&mu_);
+  if (in_flight_.empty()) return -1;
+  for (const MessageExt& m : msgs) {
+    auto it = in_flight_.find(m.queue_offset);
+    if (it == in_flight_.end()) continue;
+    bytes_ -= it->second;
+    in_flight_.erase(it);
+  }
+  return in_flight_.empty() ? max_seen_ + 1 : in_flight_.begin()->first;
+}
+
+size_t ProcessQueue::count() const {
+  MutexLock lock(&mu_);
+  return in_flight_.size();
+}
+
+size_t ProcessQueue::bytes() const {
+  MutexLock lock(&mu_);
+  return bytes_;
+}
+
+int64_t ProcessQueue::span() const {
+  MutexLock lock(&mu_);
+  return in_flight_.empty() ? 0 : in_flight_.rbegin()->first - in_flight_.begin()->first;
+}
+
+}  // namespace tern::client

@@ -1,0 +1,54 @@
+// process_queue.h: the messages of one assigned queue between pull and acknowledgement
+// (RocketMQ's ProcessQueue). The consumer commits "the smallest offset still in flight", so a
+// message finishing early never moves the committed offset past one still being consumed.
+//
+// Thread safety: all methods are thread-safe (pull callbacks add, consume threads remove).
+// Lifetime: shared by the consumer's table, in-flight pulls and consume tasks; `dropped`
+// tells them to stop (the queue was rebalanced away or the consumer is shutting down).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "client/message.h"
+#include "engine/base/mutex.h"
+
+namespace tern::client {
+
+class ProcessQueue {
+ public:
+  explicit ProcessQueue(MessageQueue queue, int64_t next_offset)
+      : queue_(std::move(queue)), next_offset_(next_offset) {}
+
+  const MessageQueue& queue() const { return queue_; }
+
+  // Messages just pulled (copies kept until removed).
+  void Put(const std::vector<MessageExt>& msgs);
+  // Acknowledges `msgs`; returns the offset to commit (the smallest offset still in flight,
+  // or one past the largest seen), or -1 when nothing was in flight.
+  int64_t Remove(const std::vector<MessageExt>& msgs);
+
+  size_t count() const;
+  size_t bytes() const;
+  // Largest minus smallest offset in flight (0 when empty).
+  int64_t span() const;
+
+  int64_t next_offset() const { return next_offset_.load(); }
+  void set_next_offset(int64_t o) { next_offset_.store(o); }
+  bool dropped() const { return dropped_.load(); }
+  void Drop() { dropped_.store(true); }
+
+ private:
+  const MessageQueue queue_;
+  std::atomic<int64_t> next_offset_;
+  std::atomic<bool> dropped_{false};
+  mutable Mutex mu_;
+  std::map<int64_t, size_t> in_flight_ ABSL_GUARDED_BY(mu_);  // offset -> body size
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  int64_t max_seen_ ABSL_GUARDED_BY(mu_) = -1;
+};
+
+}  // namespace tern::client
