@@ -13,6 +13,7 @@
 #include "engine/base/strings.h"
 #include "engine/file_system.h"
 #include "engine/inspect/format_util.h"
+#include "engine/inspect/repair.h"
 #include "engine/inspect/verify.h"
 
 namespace tern::tools {
@@ -144,6 +145,26 @@ int RunVerify(const CommonFlags& f, size_t max_defects, bool skip_queues, bool s
   return r->clean() ? 0 : 1;
 }
 
+int RunRepair(const CommonFlags& f, bool yes, const std::string& backup_dir) {
+  ProgressBar bar(!f.no_progress);
+  inspect::RepairOptions o;
+  o.geometry = f.Geometry();
+  o.delay_levels = f.delay_levels;
+  o.apply = yes;
+  o.backup_dir = backup_dir;
+  o.progress = bar.Fn();
+  absl::StatusOr<inspect::RepairReport> r =
+      inspect::RepairStore(*engine::DefaultFileSystem(), f.dir, o);
+  bar.Clear();
+  if (!r.ok()) return CannotRead(r.status());
+  const std::string out = inspect::RepairReportText(*r);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  if (r->NothingToDo()) return 0;
+  if (r->blocked) return 2;
+  if (!r->applied) return 1;
+  return r->after && r->after->clean() ? 0 : 1;
+}
+
 }  // namespace
 
 CLI::App* AddStoreCommand(CLI::App& app, int* exit_code) {
@@ -167,6 +188,21 @@ CLI::App* AddStoreCommand(CLI::App& app, int* exit_code) {
     QuietEngineLogs();
     UnblockStopSignals();
     *exit_code = RunVerify(*verify_flags, *max_defects, *skip_queues, *skip_index);
+  });
+  auto repair_flags = std::make_shared<CommonFlags>();
+  auto yes = std::make_shared<bool>(false);
+  auto backup_dir = std::make_shared<std::string>();
+  CLI::App* repair = store->add_subcommand(
+      "repair",
+      "fix what verify finds (dry run unless --yes; backs up every changed file); "
+      "exit 0 repaired or clean, 1 defects remain or dry run, 2 refused or locked");
+  AddCommonFlags(repair, *repair_flags);
+  repair->add_flag("--yes", *yes, "write the repairs (default: only print the plan)");
+  repair->add_option("--backup-dir", *backup_dir,
+                     "where changed files are kept (default <dir>/repair-backup-<time>)");
+  repair->callback([=] {
+    QuietEngineLogs();  // SIGINT/SIGTERM stay blocked: a repair is never cut half-way
+    *exit_code = RunRepair(*repair_flags, *yes, *backup_dir);
   });
   return store;
 }

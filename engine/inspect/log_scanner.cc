@@ -112,6 +112,7 @@ absl::Status LogScanner::QueueLaterGarbage(size_t index) {
     d.file_start = files_[j].from_offset;
     d.record_index = records_;
     d.reason = "non-zero bytes in a file after the end of the log";
+    d.store_timestamp_before = last_store_timestamp_;
     pending_.push_back(std::move(d));
   }
   return absl::OkStatus();
@@ -151,6 +152,7 @@ absl::StatusOr<ScanItem> LogScanner::Next() {
       item.damage.record_index = records_;
       item.damage.reason = std::move(reason);
       item.damage.reaches_file_end = end >= extent;
+      item.damage.store_timestamp_before = last_store_timestamp_;
     };
     switch (step.kind) {
       case StepKind::kRecord:
@@ -158,6 +160,7 @@ absl::StatusOr<ScanItem> LogScanner::Next() {
         item.offset = at;
         item.record = step.decoded.record;
         item.record_index = records_++;
+        last_store_timestamp_ = item.record.store_timestamp;
         pos_ = step.next;
         valid_end_ = file.from_offset + static_cast<int64_t>(pos_);
         return item;

@@ -47,7 +47,8 @@ struct LogDamage {
   int64_t file_start = 0;    // that file's start offset
   int64_t record_index = 0;  // valid records walked before the range
   std::string reason;
-  bool reaches_file_end = false;  // end is the end of the file
+  bool reaches_file_end = false;       // end is the end of the file
+  int64_t store_timestamp_before = 0;  // store time of the last valid record before it
 };
 
 enum class ScanStatus { kRecord, kBlank, kDamage, kEnd };
@@ -106,6 +107,7 @@ class LogScanner {
   std::shared_ptr<engine::MappedFile> map_;
   int64_t records_ = 0;
   int64_t valid_end_ = 0;
+  int64_t last_store_timestamp_ = 0;
   bool ended_ = false;
   std::vector<int8_t> later_valid_;  // per file: -1 unknown, 0 no valid record, 1 has one
   std::vector<LogDamage> pending_;   // torn-tail ranges of later files, emitted before kEnd
