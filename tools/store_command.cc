@@ -12,8 +12,11 @@
 
 #include "engine/base/strings.h"
 #include "engine/file_system.h"
+#include "engine/inspect/dump.h"
+#include "engine/inspect/find.h"
 #include "engine/inspect/format_util.h"
 #include "engine/inspect/repair.h"
+#include "engine/inspect/stat.h"
 #include "engine/inspect/verify.h"
 
 namespace tern::tools {
@@ -145,6 +148,135 @@ int RunVerify(const CommonFlags& f, size_t max_defects, bool skip_queues, bool s
   return r->clean() ? 0 : 1;
 }
 
+// Message output flags of dump and find.
+struct OutputFlags {
+  std::string body = "text";
+  size_t max_body = 4096;
+  bool no_inflate = false;
+
+  absl::StatusOr<inspect::MessageFormat> Format(bool json) const {
+    inspect::MessageFormat f;
+    f.json = json;
+    f.max_body = max_body;
+    f.inflate = !no_inflate;
+    if (body == "text") {
+      f.body = inspect::BodyFormat::kText;
+    } else if (body == "hex") {
+      f.body = inspect::BodyFormat::kHex;
+    } else if (body == "base64") {
+      f.body = inspect::BodyFormat::kBase64;
+    } else if (body == "none") {
+      f.body = inspect::BodyFormat::kNone;
+    } else {
+      return absl::InvalidArgumentError(
+          fmt::format("--body must be text, hex, base64 or none, not '{}'", body));
+    }
+    return f;
+  }
+};
+
+void AddOutputFlags(CLI::App* cmd, OutputFlags& f) {
+  cmd->add_option("--body", f.body, "body as text, hex, base64 or none (default text)");
+  cmd->add_option("--max-body", f.max_body, "body bytes shown, 0 = all (default 4096)");
+  cmd->add_flag("--no-inflate", f.no_inflate, "show zlib-compressed bodies as stored");
+}
+
+void PrintLine(std::string_view line) {
+  std::fwrite(line.data(), 1, line.size(), stdout);
+  std::fputc('\n', stdout);
+}
+
+void PrintNote(std::string_view note) {
+  std::fprintf(stderr, "# %.*s\n", static_cast<int>(note.size()), note.data());
+}
+
+struct DumpFlags {
+  std::string topic;
+  int32_t queue = -1;
+  int64_t from_queue_offset = 0;
+  int64_t to_queue_offset = -1;
+  int64_t from_offset = 0;
+  int64_t to_offset = -1;
+  std::string from_time;
+  std::string to_time;
+  std::string key;
+  std::string msg_id;
+  std::string tag;
+  int64_t limit = -1;
+  bool follow = false;
+};
+
+int RunDump(const CommonFlags& c, const OutputFlags& of, const DumpFlags& d) {
+  inspect::DumpOptions o;
+  o.geometry = c.Geometry();
+  absl::StatusOr<inspect::MessageFormat> format = of.Format(c.json);
+  if (!format.ok()) return CannotRead(format.status());
+  o.format = *format;
+  inspect::DumpFilter& f = o.filter;
+  if (!d.topic.empty()) f.topic = d.topic;
+  if (d.queue >= 0) f.queue_id = d.queue;
+  f.from_queue_offset = d.from_queue_offset;
+  if (d.to_queue_offset >= 0) f.to_queue_offset = d.to_queue_offset;
+  f.from_offset = d.from_offset;
+  if (d.to_offset >= 0) f.to_offset = d.to_offset;
+  for (const auto& [text, field] :
+       {std::pair{&d.from_time, &f.from_time}, std::pair{&d.to_time, &f.to_time}}) {
+    if (text->empty()) continue;
+    *field = inspect::ParseMillis(*text);
+    if (*field < 0) {
+      return CannotRead(absl::InvalidArgumentError(fmt::format(
+          "bad time '{}': epoch milliseconds or 2024-01-31T12:00:00[.123][Z] (UTC)", *text)));
+    }
+  }
+  if (!d.key.empty()) f.key = d.key;
+  if (!d.msg_id.empty()) f.msg_id = d.msg_id;
+  if (!d.tag.empty()) f.tag = d.tag;
+  o.limit = d.limit;
+  o.follow = d.follow;
+  absl::StatusOr<inspect::DumpStats> st =
+      inspect::DumpStore(*engine::DefaultFileSystem(), c.dir, o, PrintLine, PrintNote);
+  std::fflush(stdout);
+  if (!st.ok()) return CannotRead(st.status());
+  return 0;
+}
+
+int RunStat(const CommonFlags& c, int reserved_hours, int delete_hour) {
+  ProgressBar bar(!c.no_progress);
+  inspect::StatOptions o;
+  o.geometry = c.Geometry();
+  o.reserved_hours = reserved_hours;
+  o.delete_hour = delete_hour;
+  o.progress = bar.Fn();
+  absl::StatusOr<inspect::StoreStat> st =
+      inspect::StatStore(*engine::DefaultFileSystem(), c.dir, o);
+  bar.Clear();
+  if (!st.ok()) return CannotRead(st.status());
+  const std::string out = c.json ? inspect::StatJson(*st) + "\n" : inspect::StatText(*st);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return 0;
+}
+
+int RunFind(const CommonFlags& c, const OutputFlags& of, const std::string& id,
+            const std::string& key, const std::string& topic, bool no_scan) {
+  inspect::FindOptions o;
+  o.geometry = c.Geometry();
+  absl::StatusOr<inspect::MessageFormat> format = of.Format(c.json);
+  if (!format.ok()) return CannotRead(format.status());
+  o.format = *format;
+  if (!id.empty()) o.id = id;
+  if (!key.empty()) o.key = key;
+  if (!topic.empty()) o.topic = topic;
+  o.scan_fallback = !no_scan;
+  absl::StatusOr<inspect::FindResult> r =
+      inspect::FindMessages(*engine::DefaultFileSystem(), c.dir, o, PrintLine);
+  std::fflush(stdout);
+  if (!r.ok()) return CannotRead(r.status());
+  PrintNote(fmt::format("{} found{}{}", r->found,
+                        r->method.empty() ? "" : fmt::format(" by {}", r->method),
+                        r->note.empty() ? "" : fmt::format(" ({})", r->note)));
+  return r->found > 0 ? 0 : 1;
+}
+
 int RunRepair(const CommonFlags& f, bool yes, const std::string& backup_dir) {
   ProgressBar bar(!f.no_progress);
   inspect::RepairOptions o;
@@ -189,6 +321,73 @@ CLI::App* AddStoreCommand(CLI::App& app, int* exit_code) {
     UnblockStopSignals();
     *exit_code = RunVerify(*verify_flags, *max_defects, *skip_queues, *skip_index);
   });
+  auto dump_common = std::make_shared<CommonFlags>();
+  auto dump_out = std::make_shared<OutputFlags>();
+  auto dump = std::make_shared<DumpFlags>();
+  CLI::App* dump_cmd = store->add_subcommand(
+      "dump",
+      "one line per message (text, or JSON lines with --json), filtered; ranges are "
+      "[from, to); --follow tails a live store read-only");
+  AddCommonFlags(dump_cmd, *dump_common);
+  AddOutputFlags(dump_cmd, *dump_out);
+  dump_cmd->add_option("--topic", dump->topic, "only this topic");
+  dump_cmd->add_option("--queue", dump->queue, "only this queue id");
+  dump_cmd->add_option("--from-queue-offset", dump->from_queue_offset, "queue offset range start");
+  dump_cmd->add_option("--to-queue-offset", dump->to_queue_offset, "queue offset range end");
+  dump_cmd->add_option("--from-offset", dump->from_offset, "CommitLog offset range start");
+  dump_cmd->add_option("--to-offset", dump->to_offset, "CommitLog offset range end");
+  dump_cmd->add_option("--from-time", dump->from_time, "store time range start (ms or ISO UTC)");
+  dump_cmd->add_option("--to-time", dump->to_time, "store time range end (ms or ISO UTC)");
+  dump_cmd->add_option("--key", dump->key, "a KEYS token or the UNIQ_KEY");
+  dump_cmd->add_option("--msg-id", dump->msg_id, "offset message id or UNIQ_KEY");
+  dump_cmd->add_option("--tag", dump->tag, "TAGS value");
+  dump_cmd->add_option("--limit", dump->limit, "stop after this many messages");
+  dump_cmd->add_flag("--follow", dump->follow, "keep reading as a live broker appends");
+  dump_cmd->callback([=] {
+    QuietEngineLogs();
+    UnblockStopSignals();
+    *exit_code = RunDump(*dump_common, *dump_out, *dump);
+  });
+
+  auto stat_common = std::make_shared<CommonFlags>();
+  auto reserved_hours = std::make_shared<int>(72);
+  auto delete_hour = std::make_shared<int>(4);
+  CLI::App* stat_cmd = store->add_subcommand(
+      "stat",
+      "per topic and queue: messages, bytes, offsets, store times; consumer lag; disk "
+      "use; expected deletion times");
+  AddCommonFlags(stat_cmd, *stat_common);
+  stat_cmd->add_option("--reserved-hours", *reserved_hours, "fileReservedTime (default 72)");
+  stat_cmd->add_option("--delete-hour", *delete_hour, "deleteWhen hour, local (default 4)");
+  stat_cmd->callback([=] {
+    QuietEngineLogs();
+    UnblockStopSignals();
+    *exit_code = RunStat(*stat_common, *reserved_hours, *delete_hour);
+  });
+
+  auto find_common = std::make_shared<CommonFlags>();
+  auto find_out = std::make_shared<OutputFlags>();
+  auto find_id = std::make_shared<std::string>();
+  auto find_key = std::make_shared<std::string>();
+  auto find_topic = std::make_shared<std::string>();
+  auto no_scan = std::make_shared<bool>(false);
+  CLI::App* find_cmd = store->add_subcommand(
+      "find",
+      "messages by --id (offset message id or UNIQ_KEY) or --key, through the index, "
+      "falling back to a scan; exit 0 found, 1 not found");
+  AddCommonFlags(find_cmd, *find_common);
+  AddOutputFlags(find_cmd, *find_out);
+  CLI::Option* id_opt = find_cmd->add_option("--id", *find_id, "message id");
+  CLI::Option* key_opt = find_cmd->add_option("--key", *find_key, "message key");
+  id_opt->excludes(key_opt);
+  find_cmd->add_option("--topic", *find_topic, "topic (default: every topic)");
+  find_cmd->add_flag("--no-scan", *no_scan, "index only, never scan the CommitLog");
+  find_cmd->callback([=] {
+    QuietEngineLogs();
+    UnblockStopSignals();
+    *exit_code = RunFind(*find_common, *find_out, *find_id, *find_key, *find_topic, *no_scan);
+  });
+
   auto repair_flags = std::make_shared<CommonFlags>();
   auto yes = std::make_shared<bool>(false);
   auto backup_dir = std::make_shared<std::string>();

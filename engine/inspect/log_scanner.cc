@@ -51,9 +51,23 @@ LogScanner::LogScanner(engine::FileSystem* fs, std::vector<FileEntry> files, uin
 }
 
 void LogScanner::Refresh(std::vector<FileEntry> files) {
+  // Keep walking the same file: find it again by its start offset (retention may have removed
+  // files before it; new files are appended after it).
+  const int64_t current = index_ < files_.size() ? files_[index_].from_offset : -1;
   files_ = std::move(files);
   later_valid_.assign(files_.size(), -1);
-  if (index_ < files_.size() && map_ && files_[index_].path != map_->path()) map_.reset();
+  if (current < 0) return;
+  index_ = files_.size();
+  for (size_t i = 0; i < files_.size(); ++i) {
+    if (files_[i].from_offset >= current) {
+      index_ = i;
+      break;
+    }
+  }
+  if (index_ < files_.size() && files_[index_].from_offset != current) {
+    pos_ = 0;
+    map_.reset();
+  }
 }
 
 size_t LogScanner::Extent() const {

@@ -166,6 +166,10 @@ const QueueDir* StoreLayout::FindQueue(std::string_view topic, int32_t queue_id)
   return &*it;
 }
 
+absl::StatusOr<std::vector<FileEntry>> ListCommitLogFiles(FileSystem& fs, const std::string& dir) {
+  return ListSegments(fs, dir, nullptr);
+}
+
 absl::StatusOr<StoreLayout> DiscoverStore(FileSystem& fs, const std::string& root,
                                           const GeometryOverrides& overrides) {
   if (!fs.IsDirectory(root)) {

@@ -79,6 +79,10 @@ struct StoreLayout {
   const QueueDir* FindQueue(std::string_view topic, int32_t queue_id) const;
 };
 
+// The CommitLog segments in `dir`, ascending (dump --follow re-lists them as a broker rolls).
+absl::StatusOr<std::vector<FileEntry>> ListCommitLogFiles(engine::FileSystem& fs,
+                                                          const std::string& dir);
+
 // Lists `root`. NotFound when it is not a directory; FailedPrecondition when it holds neither
 // a commitlog/ nor a consumequeue/ directory (not a store).
 absl::StatusOr<StoreLayout> DiscoverStore(engine::FileSystem& fs, const std::string& root,
