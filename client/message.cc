@@ -1,54 +1,13 @@
 #include "client/message.h"
 
 #include <fmt/format.h>
-#include <zlib.h>
 
+#include "client/body_codec.h"
+#include "engine/base/strings.h"
 #include "engine/commit_log_codec.h"
 #include "engine/properties.h"
 
 namespace tern::client {
-
-namespace {
-
-// RocketMQ's compression bits (MessageSysFlag): 0x1 compressed; bits 8..10 the type
-// (0: zlib, 1: LZ4, 2: ZSTD) in 4.9.x+.
-constexpr int32_t kCompressedFlag = 0x1;
-constexpr int32_t kCompressionTypeMask = 0x7 << 8;
-
-absl::StatusOr<std::string> Inflate(ByteSpan in) {
-  z_stream zs{};
-  if (inflateInit(&zs) != Z_OK) return absl::InternalError("zlib inflateInit failed");
-  zs.next_in = const_cast<Bytef*>(reinterpret_cast<const Bytef*>(in.data()));
-  zs.avail_in = static_cast<uInt>(in.size());
-  std::string out;
-  out.resize(std::max<size_t>(in.size() * 4, 256));
-  int rc = Z_OK;
-  while (true) {
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + zs.total_out);
-    zs.avail_out = static_cast<uInt>(out.size() - zs.total_out);
-    rc = inflate(&zs, Z_NO_FLUSH);
-    if (rc == Z_STREAM_END) break;
-    if (rc != Z_OK && rc != Z_BUF_ERROR) break;
-    if (zs.avail_out == 0) {
-      if (out.size() >= (size_t{64} << 20)) {
-        rc = Z_MEM_ERROR;
-        break;
-      }
-      out.resize(out.size() * 2);
-    } else if (rc == Z_BUF_ERROR) {
-      break;  // input ended before the stream did
-    }
-  }
-  const size_t produced = zs.total_out;
-  inflateEnd(&zs);
-  if (rc != Z_STREAM_END) {
-    return absl::DataLossError(fmt::format("compressed body does not inflate (zlib code {})", rc));
-  }
-  out.resize(produced);
-  return out;
-}
-
-}  // namespace
 
 std::string_view MessageExt::Property(std::string_view name) const {
   auto it = properties.find(std::string(name));
@@ -87,14 +46,12 @@ absl::StatusOr<std::vector<MessageExt>> DecodeMessages(ByteSpan body) {
     engine::ForEachProperty(r.properties, [&](std::string_view k, std::string_view v) {
       m.properties[std::string(k)] = std::string(v);
     });
-    if ((r.sys_flag & kCompressedFlag) != 0) {
-      const int32_t type = (r.sys_flag & kCompressionTypeMask) >> 8;
-      if (type != 0) {
-        return absl::UnimplementedError(fmt::format(
-            "message {} uses compression type {} (only zlib is supported)", m.offset_msg_id, type));
+    if ((r.sys_flag & kSysFlagCompressed) != 0) {
+      absl::StatusOr<std::string> inflated = Inflate(r.body, r.sys_flag);
+      if (!inflated.ok()) {
+        return absl::DataLossError(
+            fmt::format("message {}: {}", m.offset_msg_id, MessageOf(inflated.status())));
       }
-      absl::StatusOr<std::string> inflated = Inflate(r.body);
-      if (!inflated.ok()) return inflated.status();
       m.body = std::move(*inflated);
     } else {
       m.body.assign(reinterpret_cast<const char*>(r.body.data()), r.body.size());

@@ -54,10 +54,10 @@ absl::StatusOr<int64_t> RemoteOffsetStore::Read(const MessageQueue& queue, bool 
   return offset;
 }
 
-void RemoteOffsetStore::Persist(const std::set<MessageQueue>& queues) {
+void RemoteOffsetStore::DoPersist(const std::set<MessageQueue>& queues, bool sync) {
   for (const auto& [queue, offset] : Snapshot()) {
     if (!queues.empty() && queues.count(queue) == 0) continue;
-    if (absl::Status s = UpdateConsumerOffset(*instance_, group_, queue, offset, /*oneway=*/true);
+    if (absl::Status s = UpdateConsumerOffset(*instance_, group_, queue, offset, /*oneway=*/!sync);
         !s.ok()) {
       spdlog::warn("persisting offset {} of {} for {}: {}", offset, queue.ToString(), group_,
                    MessageOf(s));
@@ -105,7 +105,7 @@ absl::StatusOr<int64_t> LocalOffsetStore::Read(const MessageQueue& queue, bool f
   return absl::NotFoundError(fmt::format("no local offset for {}", queue.ToString()));
 }
 
-void LocalOffsetStore::Persist(const std::set<MessageQueue>&) {
+void LocalOffsetStore::DoPersist(const std::set<MessageQueue>&, bool) {
   if (absl::Status s = WriteFile(); !s.ok()) {
     spdlog::warn("persisting local offsets: {}", MessageOf(s));
   }

@@ -32,13 +32,15 @@ class OffsetStore {
   // increase_only: keep the larger of the old and new offsets (concurrent consumers finish
   // out of order).
   void Update(const MessageQueue& queue, int64_t offset, bool increase_only);
-  // Persists the offsets of `queues` (all known when empty).
-  virtual void Persist(const std::set<MessageQueue>& queues) = 0;
+  // Persists the offsets of `queues` (all known when empty). Remote: oneway unless `sync`
+  // (a queue being handed to another member is committed synchronously, as Java does).
+  void Persist(const std::set<MessageQueue>& queues, bool sync = false) { DoPersist(queues, sync); }
   void Remove(const MessageQueue& queue);
   // The in-memory offset, or -1.
   int64_t Cached(const MessageQueue& queue) const;
 
  protected:
+  virtual void DoPersist(const std::set<MessageQueue>& queues, bool sync) = 0;
   std::map<MessageQueue, int64_t> Snapshot() const;
   void Set(const MessageQueue& queue, int64_t offset);
 
@@ -53,9 +55,9 @@ class RemoteOffsetStore final : public OffsetStore {
       : instance_(instance), group_(std::move(group)) {}
   absl::Status Load() override { return absl::OkStatus(); }
   absl::StatusOr<int64_t> Read(const MessageQueue& queue, bool from_store) override;
-  void Persist(const std::set<MessageQueue>& queues) override;
 
  private:
+  void DoPersist(const std::set<MessageQueue>& queues, bool sync) override;
   ClientInstance* const instance_;
   const std::string group_;  // wire name
 };
@@ -67,10 +69,10 @@ class LocalOffsetStore final : public OffsetStore {
   LocalOffsetStore(std::string dir, const std::string& client_id, const std::string& group);
   absl::Status Load() override;
   absl::StatusOr<int64_t> Read(const MessageQueue& queue, bool from_store) override;
-  void Persist(const std::set<MessageQueue>& queues) override;
   const std::string& path() const { return path_; }
 
  private:
+  void DoPersist(const std::set<MessageQueue>& queues, bool sync) override;
   absl::Status WriteFile();
   std::string path_;
   Mutex file_mu_;

@@ -1,8 +1,8 @@
 #include "client/producer.h"
 
 #include <fmt/format.h>
-#include <zlib.h>
 
+#include "client/body_codec.h"
 #include "client/status_codes.h"
 #include "engine/base/clock.h"
 #include "engine/base/java_hash.h"
@@ -83,17 +83,6 @@ absl::Status ValidateTopic(const std::string& topic) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> Deflate(const std::string& in, int level) {
-  uLongf n = compressBound(static_cast<uLong>(in.size()));
-  std::string out(n, '\0');
-  if (compress2(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(in.data()),
-                static_cast<uLong>(in.size()), level) != Z_OK) {
-    return absl::InternalError("zlib compression failed");
-  }
-  out.resize(n);
-  return out;
-}
-
 std::string EncodeMessageProperties(const Message& msg, const std::string& uniq_key) {
   std::string p;
   for (const auto& [k, v] : msg.properties) engine::AppendProperty(&p, k, v);
@@ -130,7 +119,7 @@ absl::StatusOr<std::shared_ptr<Producer::Prepared>> Producer::Prepare(const Mess
   p->unique_ids = NewUniqueMessageId(instance_->config().client_ip);
   p->properties = EncodeMessageProperties(msg, p->unique_ids);
   if (msg.body.size() > options_.compress_over) {
-    absl::StatusOr<std::string> z = Deflate(msg.body, options_.compress_level);
+    absl::StatusOr<std::string> z = Deflate(AsBytes(msg.body), options_.compress_level);
     if (!z.ok()) return z.status();
     p->body = *std::move(z);
     p->sys_flag |= 0x1;

@@ -219,7 +219,7 @@ void PushConsumer::ApplyAssignment(const std::string& topic,
   }
   for (const std::shared_ptr<ProcessQueue>& pq : removed) {
     pq->Drop();
-    offsets_->Persist({pq->queue()});
+    offsets_->Persist({pq->queue()}, /*sync=*/true);
     offsets_->Remove(pq->queue());
     spdlog::info("consumer {} ({}): released {}", options_.group, instance_->client_id(),
                  pq->queue().ToString());
@@ -272,19 +272,7 @@ void PushConsumer::PersistOffsets(bool sync) {
     MutexLock lock(&mu_);
     for (const auto& [q, pq] : queues_) mine.insert(q);
   }
-  if (mine.empty()) return;
-  if (!sync || options_.model == MessageModel::kBroadcasting) {
-    offsets_->Persist(mine);
-    return;
-  }
-  for (const MessageQueue& q : mine) {
-    const int64_t offset = offsets_->Cached(q);
-    if (offset < 0) continue;
-    if (absl::Status s = UpdateConsumerOffset(*instance_, wire_group_, q, offset, false); !s.ok()) {
-      spdlog::warn("consumer {}: committing {} at {}: {}", options_.group, q.ToString(), offset,
-                   MessageOf(s));
-    }
-  }
+  if (!mine.empty()) offsets_->Persist(mine, sync);
 }
 
 }  // namespace tern::client

@@ -14,6 +14,7 @@ PACKAGES=(
   rapidjson-dev               # JSON (config files, remoting headers)
   libdeflate-dev              # libdeflate_crc32: CRC-32 for BODYCRC
   zlib1g-dev                  # zlib for compressed message bodies
+  liblz4-dev libzstd-dev      # LZ4 / ZSTD bodies from Java >= 4.9.4 producers (client decode)
   libgtest-dev libgmock-dev   # GoogleTest / GoogleMock
   libbenchmark-dev            # Google Benchmark
 )

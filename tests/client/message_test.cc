@@ -67,7 +67,7 @@ TEST(DecodeMessages, RefusesCorruptOrUnsupportedInput) {
   EXPECT_FALSE(DecodeMessages(AsBytes(Record("payload", 0, "", 0).substr(0, 30))).ok());
   EXPECT_FALSE(DecodeMessages(AsBytes(Record("not zlib", 0x1, "", 0))).ok());
   EXPECT_EQ(DecodeMessages(AsBytes(Record("lz4?", 0x1 | (1 << 8), "", 0))).status().code(),
-            absl::StatusCode::kUnimplemented);
+            absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -115,7 +115,15 @@ TEST(PushConsumer, ClusteringSplitsQueuesAndDeliversEachMessageOnce) {
   ASSERT_TRUE(WaitQueues(b, 2));
   SendN(p, "ClusterT", 200, "m-");
   ASSERT_TRUE(sink.WaitDistinct(204));
-  for (const auto& [body, n] : sink.counts()) EXPECT_EQ(n, 1) << body;
+  // Once the members have settled, each message goes to exactly one of them. (The warm-up
+  // messages may be seen twice: consumed while one member held every queue, then again by
+  // the member that took the queue before the first one's offset commit reached the broker
+  // -- RocketMQ's at-least-once rebalance window.)
+  for (const auto& [body, n] : sink.counts()) {
+    if (body.starts_with("m-")) {
+      EXPECT_EQ(n, 1) << body;
+    }
+  }
   EXPECT_FALSE(sink.member("a").empty());
   EXPECT_FALSE(sink.member("b").empty());
   EXPECT_EQ(sink.topics(), std::set<std::string>{"ClusterT"});
