@@ -159,7 +159,7 @@ absl::StatusOr<ScanItem> LogScanner::Next() {
     auto damage = [&](DamageKind kind, size_t end, std::string reason) {
       item.status = ScanStatus::kDamage;
       item.damage.kind = kind;
-      item.damage.begin = at;
+      item.damage.begin = file.from_offset + static_cast<int64_t>(pos_);
       item.damage.end = file.from_offset + static_cast<int64_t>(end);
       item.damage.file = file.path;
       item.damage.file_start = file.from_offset;
@@ -208,7 +208,11 @@ absl::StatusOr<ScanItem> LogScanner::Next() {
           return item;  // the end for now; the broker may append more
         }
         if (step.kind == StepKind::kGarbageTail) {
-          damage(DamageKind::kTornTail, step.nonzero_end, std::move(step.reason));
+          pos_ = step.nonzero_begin;
+          damage(DamageKind::kTornTail, step.nonzero_end,
+                 step.nonzero_begin == step.pos ? std::move(step.reason)
+                                                : std::string("non-zero bytes after the end of "
+                                                              "valid data"));
           pending_.push_back(item.damage);
         }
         TERN_RETURN_IF_ERROR(QueueLaterGarbage(index_));

@@ -107,6 +107,8 @@ SegmentStep StepSegment(ByteSpan segment, size_t pos, int64_t base, engine::CrcC
     }
     s.kind = StepKind::kGarbageTail;
     s.next = segment.size();
+    // A record's first non-zero byte is within its 4-byte TOTALSIZE.
+    s.nonzero_begin = nz - pos < 8 ? pos : nz;
     s.nonzero_end = EndOfNonZero(segment, pos);
     return s;
   }

@@ -36,7 +36,10 @@ struct SegmentStep {
   // kDamage: the bytes at pos are a valid record claiming another physical offset (a misnamed
   // or misplaced file); next = pos + its size.
   bool misplaced = false;
-  size_t nonzero_end = 0;  // kGarbageTail: one past the last non-zero byte
+  // kGarbageTail: where the non-zero bytes start (pos, when a record header may start there;
+  // else the first non-zero byte after a run of zeros) and one past the last one.
+  size_t nonzero_begin = 0;
+  size_t nonzero_end = 0;
 };
 
 // Classifies what starts at `pos` (< segment.size()) of a segment whose first byte is at
