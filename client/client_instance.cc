@@ -83,18 +83,8 @@ absl::Status ClientInstance::Start() {
   }
   pool_ = std::make_unique<net::IoPool>(std::max(1, config_.io_threads), "tern-client");
   pool_->Start();
-  handlers_.Register(req::kNotifyConsumerIdsChanged,
-                     [this](const remoting::ChannelPtr&, remoting::RemotingCommand r, std::string) {
-                       const std::string* group = r.Field("consumerGroup");
-                       if (group == nullptr) return;
-                       std::shared_ptr<ConsumerRegistration> c;
-                       {
-                         MutexLock lock(&mu_);
-                         auto it = consumers_.find(*group);
-                         if (it != consumers_.end()) c = it->second;
-                       }
-                       if (c && c->on_ids_changed) c->on_ids_changed();
-                     });
+  admin_ = std::make_unique<TaskPool>(1, "tern-client-adm");
+  RegisterRequestHandlers();
   remoting_ = std::make_unique<net::RemotingClient>(pool_.get(), &handlers_);
   started_ = true;
   timer_ = std::thread([this] { RunTimer(); });
@@ -110,6 +100,7 @@ void ClientInstance::Shutdown() {
     timer_cv_.SignalAll();
   }
   if (timer_.joinable()) timer_.join();
+  admin_->Stop();
   // Unregister from every broker so consumers rebalance at once.
   std::set<std::string> producers;
   std::vector<std::string> consumers;
@@ -270,14 +261,22 @@ std::vector<std::string> ClientInstance::AllBrokerAddrs() const {
   return {addrs.begin(), addrs.end()};
 }
 
-void ClientInstance::RegisterProducer(const std::string& group) {
+void ClientInstance::RegisterProducer(const std::string& group, TransactionChecker checker) {
   MutexLock lock(&mu_);
   producers_.insert(group);
+  if (checker) checkers_[group] = std::move(checker);
 }
 
 void ClientInstance::UnregisterProducer(const std::string& group) {
   MutexLock lock(&mu_);
   producers_.erase(group);
+  checkers_.erase(group);
+}
+
+std::shared_ptr<ConsumerRegistration> ClientInstance::FindConsumer(const std::string& group) const {
+  MutexLock lock(&mu_);
+  auto it = consumers_.find(group);
+  return it == consumers_.end() ? nullptr : it->second;
 }
 
 void ClientInstance::RegisterConsumer(std::shared_ptr<ConsumerRegistration> consumer) {
@@ -329,26 +328,7 @@ std::string ClientInstance::HeartbeatBody() const {
     w.BeginArray();
     if (c->subscriptions) {
       for (const protocol::SubscriptionData& sub : c->subscriptions()) {
-        w.BeginObject();
-        w.Key("classFilterMode");
-        w.Bool(false);
-        w.Key("codeSet");
-        w.BeginArray();
-        for (int64_t code : sub.codes) w.Int(code);
-        w.EndArray();
-        w.Key("expressionType");
-        w.String(sub.expression_type);
-        w.Key("subString");
-        w.String(sub.sub_string);
-        w.Key("subVersion");
-        w.Int(sub.sub_version);
-        w.Key("tagsSet");
-        w.BeginArray();
-        for (const std::string& tag : sub.tags) w.String(tag);
-        w.EndArray();
-        w.Key("topic");
-        w.String(sub.topic);
-        w.EndObject();
+        protocol::WriteSubscriptionJson(w, sub);
       }
     }
     w.EndArray();

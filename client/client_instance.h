@@ -28,6 +28,7 @@
 #include "absl/status/statusor.h"
 #include "client/client_config.h"
 #include "client/message.h"
+#include "client/task_pool.h"
 #include "engine/base/mutex.h"
 #include "server/net/client.h"
 #include "server/net/io_pool.h"
@@ -47,7 +48,20 @@ struct ConsumerRegistration {
   std::function<std::vector<protocol::SubscriptionData>()> subscriptions;
   // NOTIFY_CONSUMER_IDS_CHANGED: rebalance now.
   std::function<void()> on_ids_changed;
+  // GET_CONSUMER_RUNNING_INFO (307): the ConsumerRunningInfo JSON body.
+  std::function<std::string()> running_info;
+  // CONSUME_MESSAGE_DIRECTLY (309): consumes `msg` with the listener and returns the
+  // ConsumeMessageDirectlyResult JSON body. Runs on the instance's admin thread.
+  std::function<std::string(const MessageExt& msg, const std::string& broker_name)>
+      consume_directly;
 };
+
+// CHECK_TRANSACTION_STATE (39) for a producer group: decides the outcome of a half message
+// and answers the broker (END_TRANSACTION, oneway, to `broker_addr`). Runs on the instance's
+// admin thread.
+using TransactionChecker =
+    std::function<void(const std::string& broker_addr, const remoting::RemotingCommand& request,
+                       const MessageExt& half)>;
 
 // Publish/subscribe view of one topic's route.
 struct TopicRoute {
@@ -86,7 +100,7 @@ class ClientInstance {
   // A name server request with failover across the configured name servers.
   absl::StatusOr<net::Response> InvokeNamesrv(remoting::RemotingCommand request, std::string body);
 
-  void RegisterProducer(const std::string& group);
+  void RegisterProducer(const std::string& group, TransactionChecker checker = nullptr);
   void UnregisterProducer(const std::string& group);
   void RegisterConsumer(std::shared_ptr<ConsumerRegistration> consumer);
   void UnregisterConsumer(const std::string& group);
@@ -105,6 +119,9 @@ class ClientInstance {
 
  private:
   void RunTimer();
+  // client_requests.cc: handlers for the requests brokers send to clients.
+  void RegisterRequestHandlers();
+  std::shared_ptr<ConsumerRegistration> FindConsumer(const std::string& group) const;
   void RefreshAllRoutes();
   std::string HeartbeatBody() const;
   std::vector<std::string> AllBrokerAddrs() const;
@@ -112,12 +129,15 @@ class ClientInstance {
   const ClientConfig config_;
   std::string client_id_;
   std::unique_ptr<net::IoPool> pool_;
+  // Runs broker requests that may block (consume directly, transaction checks).
+  std::unique_ptr<TaskPool> admin_;
   remoting::HandlerTable handlers_;
   std::unique_ptr<net::RemotingClient> remoting_;
 
   mutable Mutex mu_;
   std::map<std::string, std::shared_ptr<const TopicRoute>> routes_ ABSL_GUARDED_BY(mu_);
   std::set<std::string> producers_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, TransactionChecker> checkers_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::shared_ptr<ConsumerRegistration>> consumers_ ABSL_GUARDED_BY(mu_);
   size_t namesrv_index_ ABSL_GUARDED_BY(mu_) = 0;
 

@@ -32,6 +32,12 @@ size_t ProcessQueue::bytes() const {
   return bytes_;
 }
 
+std::pair<int64_t, int64_t> ProcessQueue::offset_range() const {
+  MutexLock lock(&mu_);
+  if (in_flight_.empty()) return {0, 0};
+  return {in_flight_.begin()->first, in_flight_.rbegin()->first};
+}
+
 int64_t ProcessQueue::span() const {
   MutexLock lock(&mu_);
   return in_flight_.empty() ? 0 : in_flight_.rbegin()->first - in_flight_.begin()->first;

@@ -39,12 +39,20 @@ class ProcessQueue {
   int64_t next_offset() const { return next_offset_.load(); }
   void set_next_offset(int64_t o) { next_offset_.store(o); }
   bool dropped() const { return dropped_.load(); }
+  int64_t last_pull_ms() const { return last_pull_ms_.load(); }
+  void set_last_pull_ms(int64_t ms) { last_pull_ms_.store(ms); }
+  int64_t last_consume_ms() const { return last_consume_ms_.load(); }
+  void set_last_consume_ms(int64_t ms) { last_consume_ms_.store(ms); }
+  // Smallest and largest offsets in flight (0, 0 when empty).
+  std::pair<int64_t, int64_t> offset_range() const;
   void Drop() { dropped_.store(true); }
 
  private:
   const MessageQueue queue_;
   std::atomic<int64_t> next_offset_;
   std::atomic<bool> dropped_{false};
+  std::atomic<int64_t> last_pull_ms_{0};
+  std::atomic<int64_t> last_consume_ms_{0};
   mutable Mutex mu_;
   std::map<int64_t, size_t> in_flight_ ABSL_GUARDED_BY(mu_);  // offset -> body size
   size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;

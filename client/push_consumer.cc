@@ -102,6 +102,15 @@ absl::Status PushConsumer::Start() {
   reg->consume_from_where = std::string(ConsumeFromName(options_.consume_from));
   reg->subscriptions = [this] { return WireSubscriptions(); };
   reg->on_ids_changed = [this] { RequestRebalance(); };
+  reg->running_info = [this] { return RunningInfoJson(); };
+  reg->consume_directly = [this](const MessageExt& msg, const std::string& broker) {
+    return ConsumeDirectly(msg, broker);
+  };
+  start_ms_ = NowMillis();
+  {
+    MutexLock lock(&stats_mu_);
+    stats_since_ms_ = start_ms_;
+  }
   instance_->RegisterConsumer(reg);
   running_.store(true);
   instance_->SendHeartbeatToAllBrokers();

@@ -116,6 +116,25 @@ class PushConsumer {
   void Consume(std::shared_ptr<ProcessQueue> pq, std::vector<MessageExt> msgs);
   bool SendBack(const MessageExt& msg, const MessageQueue& queue, int32_t delay_level);
 
+  // push_consumer_admin.cc: answers to the broker's admin requests (mqadmin consumerStatus,
+  // consumeMessage; the dashboard's consumer detail).
+  std::string RunningInfoJson();
+  std::string ConsumeDirectly(const MessageExt& msg, const std::string& broker_name);
+
+  // Counters behind the running info's statusTable (rates over the time since the last
+  // running-info request).
+  struct Counters {
+    std::atomic<int64_t> pulls{0};
+    std::atomic<int64_t> pull_rt_us{0};
+    std::atomic<int64_t> consume_ok{0};
+    std::atomic<int64_t> consume_failed{0};
+    std::atomic<int64_t> consume_rt_us{0};
+  };
+  Counters counters_;
+  Mutex stats_mu_;
+  int64_t stats_since_ms_ ABSL_GUARDED_BY(stats_mu_) = 0;
+  int64_t start_ms_ = 0;
+
   const PushConsumerOptions options_;
   std::unique_ptr<ClientInstance> instance_;
   const std::string wire_group_;

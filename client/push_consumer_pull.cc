@@ -6,6 +6,7 @@
 #include "client/pull_api.h"
 #include "client/push_consumer.h"
 #include "client/status_codes.h"
+#include "engine/base/clock.h"
 #include "engine/base/strings.h"
 #include "engine/properties.h"
 #include "server/remoting/codes.h"
@@ -70,10 +71,18 @@ void PushConsumer::Pull(std::shared_ptr<ProcessQueue> pq) {
   spec.suspend_millis = options_.suspend.count();
   spec.subscription = &sub;
   remoting::RemotingCommand cmd = BuildPullRequest(spec);
-  instance_->Invoke(*addr, std::move(cmd), "", options_.suspend + kPullTimeoutMargin,
-                    [this, pq](absl::StatusOr<net::Response> r) mutable {
-                      OnPulled(std::move(pq), std::move(r));
-                    });
+  pq->set_last_pull_ms(NowMillis());
+  const auto started = MonoClock::now();
+  instance_->Invoke(
+      *addr, std::move(cmd), "", options_.suspend + kPullTimeoutMargin,
+      [this, pq, started](absl::StatusOr<net::Response> r) mutable {
+        counters_.pulls.fetch_add(1, std::memory_order_relaxed);
+        counters_.pull_rt_us.fetch_add(
+            std::chrono::duration_cast<std::chrono::microseconds>(MonoClock::now() - started)
+                .count(),
+            std::memory_order_relaxed);
+        OnPulled(std::move(pq), std::move(r));
+      });
 }
 
 void PushConsumer::OnPulled(std::shared_ptr<ProcessQueue> pq,
@@ -153,6 +162,8 @@ void PushConsumer::Consume(std::shared_ptr<ProcessQueue> pq, std::vector<Message
   ctx.queue = pq->queue();
   ctx.queue.topic = instance_->Unwrap(ctx.queue.topic);
   ConsumeResult result = ConsumeResult::kReconsumeLater;
+  const auto started = MonoClock::now();
+  pq->set_last_consume_ms(NowMillis());
   try {
     result = listener_(msgs, ctx);
   } catch (const std::exception& e) {
@@ -160,6 +171,11 @@ void PushConsumer::Consume(std::shared_ptr<ProcessQueue> pq, std::vector<Message
   } catch (...) {
     spdlog::warn("consumer {}: listener threw", options_.group);
   }
+  counters_.consume_rt_us.fetch_add(
+      std::chrono::duration_cast<std::chrono::microseconds>(MonoClock::now() - started).count(),
+      std::memory_order_relaxed);
+  (result == ConsumeResult::kSuccess ? counters_.consume_ok : counters_.consume_failed)
+      .fetch_add(static_cast<int64_t>(msgs.size()), std::memory_order_relaxed);
   if (pq->dropped()) return;  // rebalanced away: the new owner consumes them again
   std::vector<MessageExt> again;
   if (result == ConsumeResult::kReconsumeLater && options_.model == MessageModel::kClustering) {

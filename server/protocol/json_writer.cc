@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <iterator>
 
 #include "engine/base/check.h"
@@ -71,6 +72,21 @@ void JsonWriter::Key(std::string_view name) {
 void JsonWriter::IntKey(int64_t key) {
   BeforeKey();
   fmt::format_to(std::back_inserter(out_), "\"{}\":", key);
+}
+
+void JsonWriter::ObjectKey(std::string_view object_json) {
+  TERN_CHECK(object_json.size() >= 2 && object_json.front() == '{' && object_json.back() == '}');
+  BeforeKey();
+  out_.append(object_json);
+  out_.push_back(':');
+}
+
+void JsonWriter::Double(double value) {
+  BeforeValue();
+  if (!std::isfinite(value)) value = 0;  // JSON has no NaN/Infinity; fastjson writes null
+  std::string text = fmt::format("{}", value);
+  if (text.find_first_of(".eE") == std::string::npos) text += ".0";
+  out_ += text;
 }
 
 void JsonWriter::String(std::string_view value) {

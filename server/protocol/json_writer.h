@@ -40,10 +40,17 @@ class JsonWriter {
   // An object key; integer map keys go through IntKey, which quotes them too.
   void Key(std::string_view name);
   void IntKey(int64_t key);
+  // fastjson's key for a map keyed by a bean (Map<MessageQueue, ...> in ConsumerRunningInfo,
+  // ResetOffsetBody, ConsumeStats): the bean's JSON object text used as the key, unquoted,
+  // exactly as Java writes it ({{"brokerName":"b","queueId":0,"topic":"T"}:5}). Java clients
+  // require this form; it is not standard JSON. `object_json` must be a complete object.
+  void ObjectKey(std::string_view object_json);
 
   void String(std::string_view value);
   void Int(int64_t value);
   void Bool(bool value);
+  // A double as fastjson writes it (shortest round-trip form, always with a fraction: 0.0).
+  void Double(double value);
 
   // The finished text: every container closed, exactly one root value.
   std::string Finish() &&;

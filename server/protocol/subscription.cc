@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "engine/consume_queue_format.h"
+#include "server/protocol/json_writer.h"
 
 namespace tern::protocol {
 
@@ -53,6 +54,29 @@ bool TagMatches(const SubscriptionData& sub, std::string_view tag) {
     if (t == tag) return true;
   }
   return false;
+}
+
+void WriteSubscriptionJson(JsonWriter& w, const SubscriptionData& sub) {
+  w.BeginObject();
+  w.Key("classFilterMode");
+  w.Bool(sub.class_filter_mode);
+  w.Key("codeSet");
+  w.BeginArray();
+  for (int64_t code : sub.codes) w.Int(code);
+  w.EndArray();
+  w.Key("expressionType");
+  w.String(sub.expression_type);
+  w.Key("subString");
+  w.String(sub.sub_string);
+  w.Key("subVersion");
+  w.Int(sub.sub_version);
+  w.Key("tagsSet");
+  w.BeginArray();
+  for (const std::string& tag : sub.tags) w.String(tag);
+  w.EndArray();
+  w.Key("topic");
+  w.String(sub.topic);
+  w.EndObject();
 }
 
 }  // namespace tern::protocol

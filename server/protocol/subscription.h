@@ -16,6 +16,8 @@
 
 namespace tern::protocol {
 
+class JsonWriter;
+
 inline constexpr std::string_view kSubAll = "*";
 
 struct SubscriptionData {
@@ -43,5 +45,9 @@ absl::StatusOr<SubscriptionData> BuildSubscription(std::string_view topic,
 // True when a message with `tag` passes `sub` (the client-side check after the broker's
 // tag-code filter).
 bool TagMatches(const SubscriptionData& sub, std::string_view tag);
+
+// Writes `sub` as Java's SubscriptionData JSON (heartbeats, ConsumerRunningInfo): fields in
+// alphabetical order, tagsSet/codeSet from the parsed tags.
+void WriteSubscriptionJson(JsonWriter& w, const SubscriptionData& sub);
 
 }  // namespace tern::protocol

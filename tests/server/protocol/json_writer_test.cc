@@ -61,3 +61,35 @@ TEST(JsonWriterDeathTest, ValueWhereKeyIsDueAborts) {
 
 }  // namespace
 }  // namespace tern::protocol
+
+namespace tern::protocol {
+namespace {
+
+TEST(JsonWriter, WritesBeanKeyedMapsAsFastjsonDoes) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("offsetTable");
+  w.BeginObject();
+  w.ObjectKey(R"({"brokerName":"b","queueId":0,"topic":"T"})");
+  w.Int(5);
+  w.ObjectKey(R"({"brokerName":"b","queueId":1,"topic":"T"})");
+  w.Int(7);
+  w.EndObject();
+  w.EndObject();
+  EXPECT_EQ(std::move(w).Finish(),
+            R"({"offsetTable":{{"brokerName":"b","queueId":0,"topic":"T"}:5,)"
+            R"({"brokerName":"b","queueId":1,"topic":"T"}:7}})");
+}
+
+TEST(JsonWriter, DoublesAlwaysHaveAFraction) {
+  JsonWriter w;
+  w.BeginArray();
+  w.Double(0);
+  w.Double(2.5);
+  w.Double(1e300 * 1e300);  // not finite: written as 0.0
+  w.EndArray();
+  EXPECT_EQ(std::move(w).Finish(), "[0.0,2.5,0.0]");
+}
+
+}  // namespace
+}  // namespace tern::protocol
