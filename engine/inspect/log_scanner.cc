@@ -33,7 +33,7 @@ absl::StatusOr<std::shared_ptr<engine::MappedFile>> MapReadOnly(engine::FileSyst
 LogScanner::LogScanner(engine::FileSystem* fs, std::vector<FileEntry> files, uint64_t file_size,
                        ScanOptions options)
     : fs_(fs), files_(std::move(files)), file_size_(file_size), options_(options) {
-  later_valid_.assign(files_.size(), -1);
+  later_.assign(files_.size(), Later{});
   if (files_.empty()) return;
   int64_t start = options_.start_offset;
   if (start < files_.front().from_offset) start = files_.front().from_offset;
@@ -55,7 +55,7 @@ void LogScanner::Refresh(std::vector<FileEntry> files) {
   // files before it; new files are appended after it).
   const int64_t current = index_ < files_.size() ? files_[index_].from_offset : -1;
   files_ = std::move(files);
-  later_valid_.assign(files_.size(), -1);
+  later_.assign(files_.size(), Later{});
   if (current < 0) return;
   index_ = files_.size();
   for (size_t i = 0; i < files_.size(); ++i) {
@@ -96,32 +96,37 @@ absl::Status LogScanner::MapCurrent() {
   return absl::OkStatus();
 }
 
+absl::Status LogScanner::Survey(size_t j) {
+  if (later_[j].surveyed) return absl::OkStatus();
+  later_[j].surveyed = true;
+  if (files_[j].size == 0) return absl::OkStatus();
+  TERN_ASSIGN_OR_RETURN(std::shared_ptr<engine::MappedFile> m, MapReadOnly(fs_, files_[j]));
+  const ByteSpan bytes(m->data(), std::min<size_t>(m->size(), file_size_));
+  // One pass over an all-zero file (a preallocated next file) answers both questions.
+  const size_t nz = FirstNonZero(bytes, 0);
+  if (nz == bytes.size()) return absl::OkStatus();
+  later_[j].nonzero_end = EndOfNonZero(bytes, nz);
+  later_[j].has_valid =
+      engine::FindNextValidRecord(bytes, nz >= 4 ? nz - 4 : 0, files_[j].from_offset) >= 0;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<bool> LogScanner::ValidDataAfter(size_t index) {
   for (size_t j = index + 1; j < files_.size(); ++j) {
-    if (later_valid_[j] < 0) {
-      later_valid_[j] = 0;
-      if (files_[j].size > 0) {
-        TERN_ASSIGN_OR_RETURN(std::shared_ptr<engine::MappedFile> m, MapReadOnly(fs_, files_[j]));
-        const ByteSpan bytes(m->data(), std::min<size_t>(m->size(), file_size_));
-        if (engine::FindNextValidRecord(bytes, 0, files_[j].from_offset) >= 0) later_valid_[j] = 1;
-      }
-    }
-    if (later_valid_[j] == 1) return true;
+    TERN_RETURN_IF_ERROR(Survey(j));
+    if (later_[j].has_valid) return true;
   }
   return false;
 }
 
 absl::Status LogScanner::QueueLaterGarbage(size_t index) {
   for (size_t j = index + 1; j < files_.size(); ++j) {
-    if (files_[j].size == 0) continue;
-    TERN_ASSIGN_OR_RETURN(std::shared_ptr<engine::MappedFile> m, MapReadOnly(fs_, files_[j]));
-    const ByteSpan bytes(m->data(), std::min<size_t>(m->size(), file_size_));
-    const size_t end = EndOfNonZero(bytes, 0);
-    if (end == 0) continue;
+    TERN_RETURN_IF_ERROR(Survey(j));
+    if (later_[j].nonzero_end == 0) continue;
     LogDamage d;
     d.kind = DamageKind::kTornTail;
     d.begin = files_[j].from_offset;
-    d.end = d.begin + static_cast<int64_t>(end);
+    d.end = d.begin + static_cast<int64_t>(later_[j].nonzero_end);
     d.file = files_[j].path;
     d.file_start = files_[j].from_offset;
     d.record_index = records_;

@@ -92,7 +92,9 @@ class LogScanner {
 
  private:
   absl::Status MapCurrent();
-  // True if a file after `index` holds a valid record (cached per file).
+  // What lies in file j, which is after the one being walked (looked at once, then cached).
+  absl::Status Survey(size_t j);
+  // True if a file after `index` holds a valid record.
   absl::StatusOr<bool> ValidDataAfter(size_t index);
   // Emits torn-tail ranges for the non-zero bytes of files after `index`.
   absl::Status QueueLaterGarbage(size_t index);
@@ -109,8 +111,13 @@ class LogScanner {
   int64_t valid_end_ = 0;
   int64_t last_store_timestamp_ = 0;
   bool ended_ = false;
-  std::vector<int8_t> later_valid_;  // per file: -1 unknown, 0 no valid record, 1 has one
-  std::vector<LogDamage> pending_;   // torn-tail ranges of later files, emitted before kEnd
+  struct Later {
+    bool surveyed = false;
+    bool has_valid = false;  // holds a valid record
+    size_t nonzero_end = 0;  // one past its last non-zero byte (0: all zero)
+  };
+  std::vector<Later> later_;        // per file
+  std::vector<LogDamage> pending_;  // torn-tail ranges of later files, emitted before kEnd
 };
 
 // A CommitLog file mapped read-only, any size (the layout decides what size it should be).

@@ -160,7 +160,8 @@ void InferGeometry(const GeometryOverrides& o, StoreLayout& layout) {
 const QueueDir* StoreLayout::FindQueue(std::string_view topic, int32_t queue_id) const {
   auto it = std::lower_bound(queues.begin(), queues.end(), std::make_pair(topic, queue_id),
                              [](const QueueDir& q, const std::pair<std::string_view, int32_t>& k) {
-                               return std::tie(q.topic, q.queue_id) < std::tie(k.first, k.second);
+                               const int c = std::string_view(q.topic).compare(k.first);
+                               return c < 0 || (c == 0 && q.queue_id < k.second);
                              });
   if (it == queues.end() || it->topic != topic || it->queue_id != queue_id) return nullptr;
   return &*it;

@@ -4,11 +4,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <thread>
 
 #include "engine/base/status.h"
 #include "engine/base/strings.h"
 #include "engine/commit_log_format.h"
 #include "engine/consume_queue_format.h"
+#include "engine/dispatcher.h"
 #include "engine/index/index_file_format.h"
 #include "engine/inspect/verify_internal.h"
 
@@ -223,6 +226,10 @@ absl::Status WalkCommitLog(VerifyContext& ctx) {
     } else {
       w.spans.emplace_back(r.queue_offset, r.queue_offset);
     }
+    if (ctx.options->check_queues) {
+      w.digest = UnitDigest(w.digest, r.queue_offset, item.offset, r.total_size(),
+                            engine::MakeDispatchRecord(r, ctx.levels).tags_code);
+    }
   }
   rep.bytes_walked = scanner.bytes_done();
   ctx.Progress("commitlog", total, total);
@@ -242,8 +249,33 @@ absl::StatusOr<VerifyReport> VerifyStore(engine::FileSystem& fs, const std::stri
   internal::CheckLayout(ctx);
   internal::CheckConfig(ctx);
   TERN_RETURN_IF_ERROR(internal::WalkCommitLog(ctx));
-  if (options.check_queues) TERN_RETURN_IF_ERROR(internal::CheckConsumeQueues(ctx));
-  if (options.check_index) TERN_RETURN_IF_ERROR(internal::CheckIndex(ctx));
+  // The ConsumeQueue and index passes only read what the walk found: run them side by side,
+  // the index pass with a context (and report) of its own, merged afterwards.
+  VerifyReport index_part;
+  absl::Status index_status;
+  std::thread index_thread;
+  VerifyOptions index_options = options;
+  index_options.progress = nullptr;
+  std::optional<internal::VerifyContext> index_ctx;
+  if (options.check_index) {
+    index_part.layout = report.layout;
+    index_part.damages = report.damages;
+    index_part.log_min_offset = report.log_min_offset;
+    index_part.log_end_offset = report.log_end_offset;
+    index_ctx.emplace(&fs, &index_options, &index_part, ctx.levels);
+    index_thread = std::thread([&] { index_status = internal::CheckIndex(*index_ctx); });
+  }
+  absl::Status queue_status =
+      options.check_queues ? internal::CheckConsumeQueues(ctx) : absl::OkStatus();
+  if (index_thread.joinable()) index_thread.join();
+  TERN_RETURN_IF_ERROR(queue_status);
+  TERN_RETURN_IF_ERROR(index_status);
+  report.index_files = index_part.index_files;
+  report.index_entries = index_part.index_entries;
+  report.defect_count += index_part.defect_count;
+  report.warning_count += index_part.warning_count;
+  for (const auto& [kind, n] : index_part.count_by_kind) report.count_by_kind[kind] += n;
+  for (Defect& d : index_part.defects) report.defects.push_back(std::move(d));
   internal::CheckCheckpoint(ctx);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;

@@ -2,6 +2,9 @@
 // entry against the CommitLog record it points at.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "engine/base/status.h"
 #include "engine/base/strings.h"
 #include "engine/index/index_file.h"
@@ -11,24 +14,23 @@
 namespace tern::inspect::internal {
 namespace {
 
-// True if `key_hash` is the index hash of one of the keys the broker indexes for `r`:
-// topic#UNIQ_KEY and topic#k for each KEYS token.
-bool IndexesKey(const engine::RecordView& r, int32_t key_hash, std::string& buf) {
-  bool found = false;
-  auto check = [&](std::string_view key) {
+// The index hashes of the keys the broker indexes for `r`: topic#UNIQ_KEY and topic#k for
+// each KEYS token.
+void KeyHashes(const engine::RecordView& r, std::string& buf, std::vector<int32_t>& out) {
+  out.clear();
+  auto add = [&](std::string_view key) {
     buf.assign(r.topic);
     buf += engine::kIndexKeySeparator;
     buf += key;
-    if (engine::IndexKeyHash(buf) == key_hash) found = true;
+    out.push_back(engine::IndexKeyHash(buf));
   };
   engine::ForEachProperty(r.properties, [&](std::string_view name, std::string_view value) {
     if (name == engine::property::kUniqueClientMessageIdKey) {
-      check(value);
+      add(value);
     } else if (name == engine::property::kKeys) {
-      engine::ForEachKey(value, check);
+      engine::ForEachKey(value, add);
     }
   });
-  return found;
 }
 
 }  // namespace
@@ -56,6 +58,11 @@ absl::Status CheckIndex(VerifyContext& ctx) {
     }
     absl::Status io;
     std::string buf;
+    // Entries of one message are consecutive: decode each record once.
+    int64_t cached_phy = -1;
+    bool cached_valid = false;
+    std::string cached_topic;
+    std::vector<int32_t> hashes;
     (*file)->ForEachEntry([&](int32_t n, const engine::IndexEntry& e) {
       if (!io.ok() || e.phy_offset < rep.log_min_offset) return;
       const auto at = static_cast<int64_t>(engine::IndexEntryPos(g.index_hash_slot_num, n));
@@ -71,19 +78,27 @@ absl::Status CheckIndex(VerifyContext& ctx) {
                              n, e.phy_offset, d->begin, d->end));
         return;
       }
-      absl::StatusOr<RecordAt> rec = ctx.reader.ReadAt(e.phy_offset, engine::CrcCheck::kSkip);
-      if (!rec.ok()) {
-        io = rec.status();
-        return;
+      if (e.phy_offset != cached_phy) {
+        absl::StatusOr<RecordAt> rec = ctx.reader.ReadAt(e.phy_offset, engine::CrcCheck::kSkip);
+        if (!rec.ok()) {
+          io = rec.status();
+          return;
+        }
+        cached_phy = e.phy_offset;
+        cached_valid = rec->valid();
+        if (cached_valid) {
+          KeyHashes(rec->result.record, buf, hashes);
+          cached_topic.assign(rec->result.record.topic);
+        }
       }
-      if (!rec->valid()) {
+      if (!cached_valid) {
         ctx.Fail("index", "index_not_a_record", f.path, at,
                  fmt::format("entry {} points at {}, where no record starts", n, e.phy_offset));
-      } else if (!IndexesKey(rec->result.record, e.key_hash, buf)) {
-        ctx.Fail(
-            "index", "index_key_mismatch", f.path, at,
-            fmt::format("entry {} (key hash {}) points at {}, a record of {} without such a key", n,
-                        e.key_hash, e.phy_offset, rec->result.record.topic));
+      } else if (std::find(hashes.begin(), hashes.end(), e.key_hash) == hashes.end()) {
+        ctx.Fail("index", "index_key_mismatch", f.path, at,
+                 fmt::format("entry {} (key hash {}) points at {}, a record of {} without such "
+                             "a key",
+                             n, e.key_hash, e.phy_offset, cached_topic));
       }
     });
     TERN_RETURN_IF_ERROR(io);

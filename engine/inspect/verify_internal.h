@@ -22,7 +22,26 @@ namespace tern::inspect::internal {
 struct QueueWalk {
   std::vector<std::pair<int64_t, int64_t>> spans;  // inclusive
   int64_t records = 0;
+  // UnitDigest over the records in order: equal to the digest of the queue's real units (those
+  // pointing into the log) exactly when every record has its unit and every unit its record.
+  uint64_t digest = 0;
 };
+
+// Folds one (queue offset, physical offset, size, tags code) into a running digest.
+inline uint64_t UnitDigest(uint64_t h, int64_t queue_offset, int64_t physical_offset, int32_t size,
+                           int64_t tags_code) {
+  auto mix = [](uint64_t x) {  // splitmix64's finaliser
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+  };
+  h = mix(h ^ static_cast<uint64_t>(queue_offset));
+  h = mix(h ^ static_cast<uint64_t>(physical_offset));
+  h = mix(h ^ static_cast<uint32_t>(size));
+  return mix(h ^ static_cast<uint64_t>(tags_code));
+}
 
 class VerifyContext {
  public:

@@ -52,16 +52,16 @@ absl::StatusOr<bool> CheckUnit(VerifyContext& ctx, const QueueDir& q, const File
                                int64_t k, const engine::CqUnit& u) {
   const VerifyReport& rep = *ctx.report;
   const int64_t at = k * kUnit - file.from_offset;
-  const std::string where = fmt::format("{}-{} unit {}", q.topic, q.queue_id, k);
+  auto where = [&] { return fmt::format("{}-{} unit {}", q.topic, q.queue_id, k); };
   if (u.physical_offset >= rep.log_end_offset || u.physical_offset + u.size > rep.log_end_offset) {
     ctx.Fail("consumequeue", "cq_past_end", file.path, at,
-             fmt::format("{} points at [{}, {}), past the end of valid CommitLog data {}", where,
+             fmt::format("{} points at [{}, {}), past the end of valid CommitLog data {}", where(),
                          u.physical_offset, u.physical_offset + u.size, rep.log_end_offset));
     return false;
   }
   if (const LogDamage* d = ctx.DamageAt(u.physical_offset); d != nullptr) {
     ctx.Fail("consumequeue", "cq_points_at_damage", file.path, at,
-             fmt::format("{} points at {}, inside the damaged CommitLog range [{}, {})", where,
+             fmt::format("{} points at {}, inside the damaged CommitLog range [{}, {})", where(),
                          u.physical_offset, d->begin, d->end));
     return false;
   }
@@ -69,7 +69,7 @@ absl::StatusOr<bool> CheckUnit(VerifyContext& ctx, const QueueDir& q, const File
                         ctx.reader.ReadAt(u.physical_offset, engine::CrcCheck::kSkip));
   if (!rec.valid()) {
     ctx.Fail("consumequeue", "cq_not_a_record", file.path, at,
-             fmt::format("{} points at {}, where no record starts", where, u.physical_offset));
+             fmt::format("{} points at {}, where no record starts", where(), u.physical_offset));
     return false;
   }
   const engine::RecordView& r = rec.result.record;
@@ -91,12 +91,22 @@ absl::StatusOr<bool> CheckUnit(VerifyContext& ctx, const QueueDir& q, const File
   }
   if (why.empty()) return true;
   ctx.Fail("consumequeue", "cq_mismatch", file.path, at,
-           fmt::format("{} -> {}{}", where, u.physical_offset, why));
+           fmt::format("{} -> {}{}", where(), u.physical_offset, why));
   return false;
 }
 
-absl::Status CheckQueue(VerifyContext& ctx, const QueueDir& q, const QueueWalk* walk) {
+// Two passes over a queue's units. The fast one checks what needs no CommitLog access (order,
+// zero space after the end), counts units and folds the real ones into a digest; when that
+// equals the walk's digest every record has its unit and every unit its record, and the queue
+// is done. Otherwise the detailed pass follows each unit into the log and says what is wrong.
+enum class Pass { kFast, kDetailed };
+
+absl::StatusOr<bool> CheckQueue(VerifyContext& ctx, const QueueDir& q, const QueueWalk* walk,
+                                Pass pass) {
   VerifyReport& rep = *ctx.report;
+  const bool fast = pass == Pass::kFast;
+  uint64_t digest = 0;
+  int64_t real_units = 0;
   const uint64_t file_bytes = rep.layout.geometry.cq_units_per_file * engine::kCqUnitSize;
   SpanCursor spans(walk);
   bool ended = false;
@@ -114,10 +124,11 @@ absl::Status CheckQueue(VerifyContext& ctx, const QueueDir& q, const QueueWalk* 
         const int64_t k = (f.from_offset + static_cast<int64_t>(pos)) / kUnit;
         const engine::CqUnit u = engine::DecodeCqUnit(bytes.data() + pos);
         if (!u.is_valid()) break;
-        ++rep.cq_units;
+        if (fast) ++rep.cq_units;
         if (u.is_filler()) {
-          ++rep.cq_fillers;
-          if (spans.Covers(k)) {
+          if (fast) {
+            ++rep.cq_fillers;
+          } else if (spans.Covers(k)) {
             ctx.Fail("consumequeue", "cq_filler_for_record", f.path, static_cast<int64_t>(pos),
                      fmt::format("{}-{} unit {} is a filler, but the CommitLog holds its record",
                                  q.topic, q.queue_id, k));
@@ -126,24 +137,32 @@ absl::Status CheckQueue(VerifyContext& ctx, const QueueDir& q, const QueueWalk* 
         }
         spans.Covers(k);
         if (u.physical_offset < rep.log_min_offset) continue;  // its file was deleted
-        if (prev_phys >= 0 && u.physical_offset <= prev_phys) {
+        if (fast) {
+          digest = UnitDigest(digest, k, u.physical_offset, u.size, u.tags_code);
+          ++real_units;
+        }
+        if (fast && prev_phys >= 0 && u.physical_offset <= prev_phys) {
           ctx.Fail("consumequeue", "cq_order", f.path, static_cast<int64_t>(pos),
                    fmt::format("{}-{} unit {} points at {}, not after the previous unit's {}",
                                q.topic, q.queue_id, k, u.physical_offset, prev_phys));
         }
         prev_phys = u.physical_offset;
-        TERN_ASSIGN_OR_RETURN(const bool ok, CheckUnit(ctx, q, f, k, u));
-        (void)ok;
+        if (!fast) TERN_RETURN_IF_ERROR(CheckUnit(ctx, q, f, k, u).status());
       }
       end_k = (f.from_offset + static_cast<int64_t>(pos)) / kUnit;
       if (pos < extent) ended = true;
     }
-    const size_t nz = FirstNonZero(bytes, pos);
+    const size_t nz = fast ? FirstNonZero(bytes, pos) : extent;
     if (nz < extent) {
       ctx.Fail("consumequeue", "cq_garbage_after_end", f.path, static_cast<int64_t>(nz),
                fmt::format("{}-{} ends at unit {} but non-zero bytes follow at {}", q.topic,
                            q.queue_id, end_k, nz));
     }
+  }
+  if (fast) {
+    const int64_t records = walk == nullptr ? 0 : walk->records;
+    const uint64_t expected = walk == nullptr ? 0 : walk->digest;
+    return real_units == records && digest == expected;
   }
   // Records without units: before the first file, or after the queue's end.
   const int64_t first_k = q.files.empty() ? 0 : q.files.front().from_offset / kUnit;
@@ -161,7 +180,7 @@ absl::Status CheckQueue(VerifyContext& ctx, const QueueDir& q, const QueueWalk* 
                          "queue offset {})",
                          q.topic, q.queue_id, end_k, n, hi));
   }
-  return absl::OkStatus();
+  return false;
 }
 
 }  // namespace
@@ -173,7 +192,9 @@ absl::Status CheckConsumeQueues(VerifyContext& ctx) {
     ctx.Progress("consumequeue", done++, static_cast<int64_t>(l.queues.size()));
     ++ctx.report->queues;
     auto it = ctx.walks.find(engine::QueueKeyView{q.topic, q.queue_id});
-    TERN_RETURN_IF_ERROR(CheckQueue(ctx, q, it == ctx.walks.end() ? nullptr : &it->second));
+    const QueueWalk* walk = it == ctx.walks.end() ? nullptr : &it->second;
+    TERN_ASSIGN_OR_RETURN(const bool consistent, CheckQueue(ctx, q, walk, Pass::kFast));
+    if (!consistent) TERN_RETURN_IF_ERROR(CheckQueue(ctx, q, walk, Pass::kDetailed).status());
   }
   // Queues the CommitLog has records for but no directory.
   std::vector<std::pair<engine::QueueKey, const QueueWalk*>> missing;
