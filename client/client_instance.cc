@@ -122,11 +122,39 @@ void ClientInstance::Shutdown() {
     for (const std::string& g : producers) unregister(g, "");
     for (const std::string& g : consumers) unregister("", g);
   }
+  // From here on calls fail at once; calls already inside the transport end when their
+  // connections close (pending requests fail), then the transport goes.
+  stopped_.store(true);
+  while (active_calls_.load() > 0) {
+    remoting_->CloseAll();
+    std::this_thread::yield();
+  }
   remoting_.reset();  // closes connections, waits for connects in flight
   pool_->Stop();
 }
 
+// Counts a call into the transport, or refuses it once Shutdown() has begun.
+class ClientInstance::CallGuard {
+ public:
+  explicit CallGuard(ClientInstance* instance) : instance_(instance) {
+    instance_->active_calls_.fetch_add(1);
+    admitted_ = !instance_->stopped_.load();
+  }
+  ~CallGuard() { instance_->active_calls_.fetch_sub(1); }
+  bool admitted() const { return admitted_; }
+
+ private:
+  ClientInstance* const instance_;
+  bool admitted_ = false;
+};
+
+namespace {
+absl::Status ShutDownError() { return absl::UnavailableError("the client instance is shut down"); }
+}  // namespace
+
 void ClientInstance::RunAfter(std::chrono::milliseconds delay, std::function<void()> fn) {
+  CallGuard guard(this);
+  if (!guard.admitted()) return;
   auto timer = std::make_shared<boost::asio::steady_timer>(pool_->Next(), delay);
   timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code& ec) {
     if (!ec) fn();
@@ -154,6 +182,8 @@ void ClientInstance::Invoke(const std::string& addr, remoting::RemotingCommand r
                             std::string body, std::chrono::milliseconds timeout,
                             net::Connection::ResponseCallback done) {
   request.language = remoting::LanguageCode::kCpp;
+  CallGuard guard(this);
+  if (!guard.admitted()) return done(ShutDownError());
   remoting_->Invoke(addr, std::move(request), std::move(body), timeout, std::move(done));
 }
 
@@ -162,12 +192,16 @@ absl::StatusOr<net::Response> ClientInstance::InvokeSync(const std::string& addr
                                                          std::string body,
                                                          std::chrono::milliseconds timeout) {
   request.language = remoting::LanguageCode::kCpp;
+  CallGuard guard(this);
+  if (!guard.admitted()) return ShutDownError();
   return remoting_->InvokeSync(addr, std::move(request), std::move(body), timeout);
 }
 
 void ClientInstance::InvokeOneway(const std::string& addr, remoting::RemotingCommand request,
                                   std::string body) {
   request.language = remoting::LanguageCode::kCpp;
+  CallGuard guard(this);
+  if (!guard.admitted()) return;
   remoting_->InvokeOneway(addr, std::move(request), std::move(body));
 }
 

@@ -14,6 +14,7 @@
 // it returns no callback of this instance runs.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -83,6 +84,12 @@ class ClientInstance {
 
   const ClientConfig& config() const { return config_; }
   const std::string& client_id() const { return client_id_; }
+  // ip@instanceName without the per-process suffix: the same across restarts (the key of a
+  // broadcasting consumer's offsets file).
+  std::string stable_id() const {
+    return (config_.client_ip.empty() ? std::string("127.0.0.1") : config_.client_ip) + "@" +
+           config_.instance_name;
+  }
   net::IoPool& pool() { return *pool_; }
 
   // The route of `topic`, from the cache or the name server. NotFound when no route exists.
@@ -146,6 +153,9 @@ class ClientInstance {
   bool stopping_ ABSL_GUARDED_BY(timer_mu_) = false;
   std::thread timer_;
   bool started_ = false;
+  class CallGuard;
+  std::atomic<bool> stopped_{false};
+  std::atomic<int> active_calls_{0};
 };
 
 // The Java client's unique message id (UNIQ_KEY): client IP (IPv4 `ip`, or 127.0.0.1), pid, a

@@ -171,12 +171,9 @@ absl::Status LitePullConsumer::Start() {
   } else {
     // Keyed by ip@instance_name, not by the unique client id, so that a restarted consumer
     // finds its file (Java keeps instanceName "DEFAULT" for broadcasting consumers).
-    const ClientConfig& cfg = instance_->config();
     offsets_ = std::make_unique<LocalOffsetStore>(
         options_.offsets_dir.empty() ? DefaultOffsetsDir() : options_.offsets_dir,
-        fmt::format("{}@{}", cfg.client_ip.empty() ? "127.0.0.1" : cfg.client_ip,
-                    cfg.instance_name),
-        wire_group_);
+        instance_->stable_id(), wire_group_);
   }
   if (absl::Status s = offsets_->Load(); !s.ok()) {
     instance_->Shutdown();

@@ -36,6 +36,29 @@ class ProcessQueue {
   // Largest minus smallest offset in flight (0 when empty).
   int64_t span() const;
 
+  // ---- Orderly mode: the messages themselves are kept, in offset order, until committed.
+  void PutOrderly(std::vector<MessageExt> msgs);
+  // Moves up to `n` of the earliest pending messages to "consuming" and returns them.
+  std::vector<MessageExt> TakeOrderly(size_t n);
+  // The consuming messages are done: returns the offset to commit (last one + 1), or -1.
+  int64_t CommitOrderly();
+  // The consuming messages go back to pending (SUSPEND_CURRENT_QUEUE_A_MOMENT), with their
+  // reconsume counts as given.
+  void ReturnOrderly(std::vector<MessageExt> msgs);
+  bool HasPendingOrderly() const;
+  // At most one orderly consume task per queue: set by whoever schedules one.
+  std::atomic<bool>& orderly_scheduled() { return orderly_scheduled_; }
+  // Held while a listener consumes this queue orderly (a queue is released only between
+  // listener calls).
+  Mutex& consume_mutex() { return consume_mu_; }
+  // The broker lock of an orderly clustering consumer.
+  bool locked() const { return locked_.load(); }
+  int64_t last_lock_ms() const { return last_lock_ms_.load(); }
+  void SetLocked(bool locked, int64_t now_ms) {
+    locked_.store(locked);
+    if (locked) last_lock_ms_.store(now_ms);
+  }
+
   int64_t next_offset() const { return next_offset_.load(); }
   void set_next_offset(int64_t o) { next_offset_.store(o); }
   bool dropped() const { return dropped_.load(); }
@@ -53,8 +76,14 @@ class ProcessQueue {
   std::atomic<bool> dropped_{false};
   std::atomic<int64_t> last_pull_ms_{0};
   std::atomic<int64_t> last_consume_ms_{0};
+  std::atomic<bool> orderly_scheduled_{false};
+  std::atomic<bool> locked_{false};
+  std::atomic<int64_t> last_lock_ms_{0};
+  Mutex consume_mu_;
   mutable Mutex mu_;
-  std::map<int64_t, size_t> in_flight_ ABSL_GUARDED_BY(mu_);  // offset -> body size
+  std::map<int64_t, size_t> in_flight_ ABSL_GUARDED_BY(mu_);      // offset -> body size
+  std::map<int64_t, MessageExt> pending_ ABSL_GUARDED_BY(mu_);    // orderly
+  std::map<int64_t, MessageExt> consuming_ ABSL_GUARDED_BY(mu_);  // orderly
   size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
   int64_t max_seen_ ABSL_GUARDED_BY(mu_) = -1;
 };

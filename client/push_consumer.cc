@@ -57,6 +57,10 @@ absl::Status PushConsumer::Subscribe(const std::string& topic, const std::string
 
 void PushConsumer::RegisterListener(MessageListener listener) { listener_ = std::move(listener); }
 
+void PushConsumer::RegisterOrderlyListener(OrderlyMessageListener listener) {
+  orderly_listener_ = std::move(listener);
+}
+
 std::vector<protocol::SubscriptionData> PushConsumer::WireSubscriptions() const {
   std::vector<protocol::SubscriptionData> out;
   MutexLock lock(&mu_);
@@ -66,7 +70,12 @@ std::vector<protocol::SubscriptionData> PushConsumer::WireSubscriptions() const 
 
 absl::Status PushConsumer::Start() {
   if (options_.group.empty()) return absl::InvalidArgumentError("consumer group is empty");
-  if (!listener_) return absl::FailedPreconditionError("no message listener registered");
+  if (!listener_ && !orderly_listener_) {
+    return absl::FailedPreconditionError("no message listener registered");
+  }
+  if (listener_ && orderly_listener_) {
+    return absl::FailedPreconditionError("register a concurrent or an orderly listener, not both");
+  }
   {
     MutexLock lock(&mu_);
     if (subscriptions_.empty()) return absl::FailedPreconditionError("no subscription");
@@ -79,9 +88,10 @@ absl::Status PushConsumer::Start() {
   if (options_.model == MessageModel::kClustering) {
     offsets_ = std::make_unique<RemoteOffsetStore>(instance_.get(), wire_group_);
   } else {
+    // Keyed by ip@instanceName (not the per-process client id), so a restart finds it.
     offsets_ = std::make_unique<LocalOffsetStore>(
         options_.offsets_dir.empty() ? DefaultOffsetsDir() : options_.offsets_dir,
-        instance_->client_id(), wire_group_);
+        instance_->stable_id(), wire_group_);
   }
   if (absl::Status s = offsets_->Load(); !s.ok()) {
     instance_->Shutdown();
@@ -133,6 +143,14 @@ void PushConsumer::Shutdown() {
   }
   consume_pool_->Stop();  // running listener calls finish; queued ones are redelivered later
   PersistOffsets(/*sync=*/true);
+  if (orderly() && options_.model == MessageModel::kClustering) {
+    std::vector<MessageQueue> held;
+    {
+      MutexLock lock(&mu_);
+      for (const auto& [q, pq] : queues_) held.push_back(q);
+    }
+    UnlockQueues(held);
+  }
   instance_->UnregisterConsumer(wire_group_);
   instance_->Shutdown();
 }
@@ -156,23 +174,35 @@ std::vector<MessageQueue> PushConsumer::AssignedQueues() const {
 
 void PushConsumer::RunService() {
   SetThreadName("tern-rebalance");
+  const bool locking = orderly() && options_.model == MessageModel::kClustering;
   auto next_rebalance = MonoClock::now() + options_.rebalance_interval;
   auto next_persist = MonoClock::now() + instance_->config().persist_consumer_offset_interval;
+  auto next_lock = MonoClock::now() + options_.lock_interval;
   while (true) {
     bool rebalance = false;
     {
       MutexLock lock(&service_mu_);
-      const auto wake = std::min(next_rebalance, next_persist);
+      auto wake = std::min(next_rebalance, next_persist);
+      if (locking) wake = std::min(wake, next_lock);
+      if (lock_retry_.load()) {
+        wake = std::min(wake, MonoClock::now() + options_.lock_retry_interval);
+      }
       while (!stopping_ && !rebalance_requested_ && MonoClock::now() < wake) {
         service_cv_.WaitUntil(&service_mu_, wake);
       }
       if (stopping_) return;
-      rebalance = rebalance_requested_ || MonoClock::now() >= next_rebalance;
+      rebalance = rebalance_requested_ || MonoClock::now() >= next_rebalance || lock_retry_.load();
       rebalance_requested_ = false;
     }
     if (rebalance) {
+      const bool retry_locks = lock_retry_.exchange(false);
       RebalanceAll();
+      if (locking && retry_locks && !RenewLocks()) lock_retry_.store(true);
       next_rebalance = MonoClock::now() + options_.rebalance_interval;
+    }
+    if (locking && MonoClock::now() >= next_lock) {
+      if (!RenewLocks()) lock_retry_.store(true);
+      next_lock = MonoClock::now() + options_.lock_interval;
     }
     if (MonoClock::now() >= next_persist) {
       PersistOffsets(/*sync=*/false);
@@ -226,15 +256,28 @@ void PushConsumer::ApplyAssignment(const std::string& topic,
       if (queues_.count(q) == 0) added.push_back(q);
     }
   }
+  const bool locking = orderly() && options_.model == MessageModel::kClustering;
   for (const std::shared_ptr<ProcessQueue>& pq : removed) {
     pq->Drop();
-    offsets_->Persist({pq->queue()}, /*sync=*/true);
-    offsets_->Remove(pq->queue());
+    if (locking) {
+      ReleaseOrderly(pq);
+    } else {
+      offsets_->Persist({pq->queue()}, /*sync=*/true);
+    }
+    if (options_.model == MessageModel::kClustering) offsets_->Remove(pq->queue());
     spdlog::info("consumer {} ({}): released {}", options_.group, instance_->client_id(),
                  pq->queue().ToString());
   }
+  if (locking && !added.empty()) {
+    // Orderly: a queue is consumed only once this member holds its broker lock.
+    const std::set<MessageQueue> granted = LockQueues(added);
+    if (granted.size() < added.size()) lock_retry_.store(true);
+    std::erase_if(added, [&](const MessageQueue& q) { return granted.count(q) == 0; });
+  }
   for (const MessageQueue& q : added) {
-    offsets_->Remove(q);
+    // Clustering: the broker's offset wins over a stale cached one. Broadcasting: the local
+    // file's offset is the one to resume from.
+    if (options_.model == MessageModel::kClustering) offsets_->Remove(q);
     absl::StatusOr<int64_t> from = PullFromWhere(q);
     if (!from.ok()) {
       spdlog::warn("consumer {}: cannot start {}: {}", options_.group, q.ToString(),
@@ -242,6 +285,7 @@ void PushConsumer::ApplyAssignment(const std::string& topic,
       continue;  // retried at the next rebalance
     }
     auto pq = std::make_shared<ProcessQueue>(q, *from);
+    if (locking) pq->SetLocked(true, NowMillis());
     {
       MutexLock lock(&mu_);
       if (!queues_.emplace(q, pq).second) continue;

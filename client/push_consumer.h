@@ -60,6 +60,16 @@ struct ConsumeContext {
 using MessageListener =
     std::function<ConsumeResult(const std::vector<MessageExt>& msgs, ConsumeContext& context)>;
 
+enum class ConsumeOrderlyResult { kSuccess, kSuspendCurrentQueueAMoment };
+struct ConsumeOrderlyContext {
+  MessageQueue queue;  // user topic name
+  // For kSuspendCurrentQueueAMoment: how long the queue pauses before the same messages are
+  // delivered again.
+  std::chrono::milliseconds suspend{1000};
+};
+using OrderlyMessageListener = std::function<ConsumeOrderlyResult(
+    const std::vector<MessageExt>& msgs, ConsumeOrderlyContext& context)>;
+
 struct PushConsumerOptions {
   std::string group;
   MessageModel model = MessageModel::kClustering;
@@ -77,6 +87,14 @@ struct PushConsumerOptions {
   std::chrono::milliseconds rebalance_interval{20000};
   // Broadcasting offsets directory; empty: $HOME/.rocketmq_offsets (or /tmp without HOME).
   std::string offsets_dir;
+  // Orderly: queue locks are renewed every lock_interval and trusted for lock_max_live after
+  // the last renewal; a queue whose lock was refused is retried every lock_retry_interval
+  // (RocketMQ waits for the next 20 s round). A message suspended more than
+  // orderly_max_reconsume_times times (-1: no limit, as Java) goes to the DLQ.
+  std::chrono::milliseconds lock_interval{20000};
+  std::chrono::milliseconds lock_max_live{30000};
+  std::chrono::milliseconds lock_retry_interval{1000};
+  int32_t orderly_max_reconsume_times = -1;
 };
 
 class PushConsumer {
@@ -89,6 +107,10 @@ class PushConsumer {
   // `expression`: "*", "TagA", "TagA || TagB".
   absl::Status Subscribe(const std::string& topic, const std::string& expression);
   void RegisterListener(MessageListener listener);
+  // ORDERLY mode: the messages of one queue are consumed by one thread at a time, in queue
+  // order; in clustering mode only while this member holds the queue's broker lock
+  // (LOCK_BATCH_MQ). Register either this or a concurrent listener.
+  void RegisterOrderlyListener(OrderlyMessageListener listener);
   absl::Status Start();
   void Shutdown();
 
@@ -116,6 +138,18 @@ class PushConsumer {
   void Consume(std::shared_ptr<ProcessQueue> pq, std::vector<MessageExt> msgs);
   bool SendBack(const MessageExt& msg, const MessageQueue& queue, int32_t delay_level);
 
+  // push_consumer_orderly.cc
+  bool orderly() const { return static_cast<bool>(orderly_listener_); }
+  // LOCK_BATCH_MQ for `queues` (grouped by broker); the subset granted.
+  std::set<MessageQueue> LockQueues(const std::vector<MessageQueue>& queues);
+  void UnlockQueues(const std::vector<MessageQueue>& queues);
+  // Renews the locks of every orderly queue held; false if some queue is not locked.
+  bool RenewLocks();
+  void ScheduleOrderly(std::shared_ptr<ProcessQueue> pq, std::chrono::milliseconds delay);
+  void ConsumeOrderly(std::shared_ptr<ProcessQueue> pq);
+  // Waits for the queue's listener call to end, commits its offset and unlocks it.
+  void ReleaseOrderly(const std::shared_ptr<ProcessQueue>& pq);
+
   // push_consumer_admin.cc: answers to the broker's admin requests (mqadmin consumerStatus,
   // consumeMessage; the dashboard's consumer detail).
   std::string RunningInfoJson();
@@ -141,6 +175,9 @@ class PushConsumer {
   std::unique_ptr<OffsetStore> offsets_;
   std::unique_ptr<TaskPool> consume_pool_;
   MessageListener listener_;
+  OrderlyMessageListener orderly_listener_;
+  // Orderly: some assigned queue could not be locked; rebalance again soon.
+  std::atomic<bool> lock_retry_{false};
   std::atomic<bool> running_{false};
 
   mutable Mutex mu_;

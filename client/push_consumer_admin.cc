@@ -90,7 +90,7 @@ std::string PushConsumer::RunningInfoJson() {
       options_.model == MessageModel::kClustering ? "CLUSTERING" : "BROADCASTING";
   const std::vector<std::pair<std::string, std::string>> props = {
       {"PROP_CLIENT_VERSION", "V4_8_0"},
-      {"PROP_CONSUMEORDERLY", "false"},
+      {"PROP_CONSUMEORDERLY", orderly() ? "true" : "false"},
       {"PROP_CONSUMER_START_TIMESTAMP", std::to_string(start_ms_)},
       {"PROP_CONSUME_TYPE", "CONSUME_PASSIVELY"},
       {"PROP_NAMESERVER_ADDR",
@@ -154,7 +154,14 @@ std::string PushConsumer::ConsumeDirectly(const MessageExt& msg, const std::stri
   std::string result = "CR_LATER";
   std::string remark;
   try {
-    result = listener_({user}, ctx) == ConsumeResult::kSuccess ? "CR_SUCCESS" : "CR_LATER";
+    if (orderly()) {
+      ConsumeOrderlyContext octx;
+      octx.queue = ctx.queue;
+      result = orderly_listener_({user}, octx) == ConsumeOrderlyResult::kSuccess ? "CR_SUCCESS"
+                                                                                 : "CR_LATER";
+    } else {
+      result = listener_({user}, ctx) == ConsumeResult::kSuccess ? "CR_SUCCESS" : "CR_LATER";
+    }
   } catch (const std::exception& e) {
     result = "CR_THROW_EXCEPTION";
     remark = e.what();
@@ -171,7 +178,7 @@ std::string PushConsumer::ConsumeDirectly(const MessageExt& msg, const std::stri
   w.Key("consumeResult");
   w.String(result);
   w.Key("order");
-  w.Bool(false);
+  w.Bool(orderly());
   if (!remark.empty()) {
     w.Key("remark");
     w.String(remark);

@@ -121,8 +121,13 @@ void PushConsumer::OnPulled(std::shared_ptr<ProcessQueue> pq,
             m.topic = instance_->Unwrap(it->second);
           }
         }
-        pq->Put(result->msgs);
-        SubmitConsume(pq, std::move(result->msgs));
+        if (orderly()) {
+          pq->PutOrderly(std::move(result->msgs));
+          ScheduleOrderly(pq, std::chrono::milliseconds(0));
+        } else {
+          pq->Put(result->msgs);
+          SubmitConsume(pq, std::move(result->msgs));
+        }
       }
       SchedulePull(std::move(pq), std::chrono::milliseconds(0));
       return;

@@ -13,6 +13,7 @@
 #include "server/broker/admin_processor.h"
 #include "server/broker/broker_context.h"
 #include "server/broker/consumer_processor.h"
+#include "server/broker/lock_processor.h"
 #include "server/broker/namesrv_registrar.h"
 #include "server/broker/pull_processor.h"
 #include "server/broker/query_processor.h"
@@ -39,12 +40,14 @@ class BrokerImpl {
   std::unique_ptr<SubscriptionGroupManager> groups_;
   std::unique_ptr<ConsumerOffsetManager> offsets_;
   ClientRegistry clients_;
+  QueueLockManager locks_;
   BrokerContext ctx_;
   std::unique_ptr<PullProcessor> pull_;
   std::unique_ptr<SendProcessor> send_;
   std::unique_ptr<ConsumerProcessor> consumer_;
   std::unique_ptr<QueryProcessor> query_;
   std::unique_ptr<AdminProcessor> admin_;
+  std::unique_ptr<LockProcessor> lock_;
   std::unique_ptr<engine::MessageStore> store_;
   remoting::HandlerTable handlers_;
   std::unique_ptr<net::Server> server_;
@@ -103,6 +106,7 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
   ctx_.groups = groups_.get();
   ctx_.offsets = offsets_.get();
   ctx_.clients = &clients_;
+  ctx_.locks = &locks_;
   ctx_.counters = &counters_;
   ctx_.boot_timestamp = boot;
   // Tasks posted to the (possibly shared) pool run only while the broker is alive: Shutdown()
@@ -144,6 +148,9 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
   consumer_->Register(handlers_);
   query_->Register(handlers_);
   admin_->Register(handlers_);
+  lock_ = std::make_unique<LockProcessor>(
+      &ctx_, &locks_, [this](const std::string& g) { consumer_->NotifyConsumerIdsChanged(g); });
+  lock_->Register(handlers_);
 
   net::ServerOptions so;
   so.ports = {config_.listen_port};

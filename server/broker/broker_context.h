@@ -14,6 +14,7 @@
 #include "server/broker/broker_config.h"
 #include "server/broker/client_registry.h"
 #include "server/broker/consumer_offset_manager.h"
+#include "server/broker/queue_lock_manager.h"
 #include "server/broker/subscription_group_manager.h"
 #include "server/broker/topic_config_manager.h"
 #include "server/remoting/channel.h"
@@ -38,6 +39,7 @@ struct BrokerContext {
   SubscriptionGroupManager* groups = nullptr;
   ConsumerOffsetManager* offsets = nullptr;
   ClientRegistry* clients = nullptr;
+  QueueLockManager* locks = nullptr;  // orderly consumers' queue locks
   BrokerCounters* counters = nullptr;
   engine::HostPort store_host;  // brokerIP1:listenPort, embedded in message ids
   int64_t boot_timestamp = 0;

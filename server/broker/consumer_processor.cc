@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <set>
+
 #include "engine/base/clock.h"
 #include "engine/base/strings.h"
 #include "server/broker/heartbeat.h"
@@ -37,6 +39,11 @@ void ConsumerProcessor::Register(remoting::HandlerTable& table) {
 }
 
 void ConsumerProcessor::NotifyConsumerIdsChanged(const std::string& group) {
+  if (ctx_->locks != nullptr) {
+    // Members that left give up their queue locks now, not after the 60 s expiry.
+    const std::vector<std::string> ids = ctx_->clients->ConsumerIds(group);
+    ctx_->locks->ReleaseAbsent(group, std::set<std::string>(ids.begin(), ids.end()));
+  }
   std::optional<SubscriptionGroupConfig> cfg = ctx_->groups->Find(group);
   if (cfg && !cfg->notify_consumer_ids_changed_enable) return;
   for (const ChannelPtr& ch : ctx_->clients->ConsumerChannels(group)) {

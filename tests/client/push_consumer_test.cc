@@ -193,7 +193,11 @@ TEST(PushConsumer, BroadcastingDeliversEveryMessageToEveryMember) {
                         .model = MessageModel::kBroadcasting,
                         .consume_from = ConsumeFrom::kFirstOffset,
                         .offsets_dir = offsets.path()};
-  PushConsumer a(ConfigFor(cluster), o), b(ConfigFor(cluster), o);
+  // Two members in one process need distinct instance names (their offsets files differ).
+  ClientConfig ca = ConfigFor(cluster), cb = ConfigFor(cluster);
+  ca.instance_name = "member-a";
+  cb.instance_name = "member-b";
+  PushConsumer a(ca, o), b(cb, o);
   for (PushConsumer* c : {&a, &b}) ASSERT_TRUE(c->Subscribe("BcastT", "*").ok());
   a.RegisterListener(sink.Listener("a"));
   b.RegisterListener(sink.Listener("b"));
@@ -203,6 +207,35 @@ TEST(PushConsumer, BroadcastingDeliversEveryMessageToEveryMember) {
   ASSERT_TRUE(sink.WaitMember("a", 51));
   ASSERT_TRUE(sink.WaitMember("b", 51));
   for (const auto& [body, n] : sink.counts()) EXPECT_EQ(n, 2) << body;
+}
+
+TEST(PushConsumer, ARestartedBroadcastingMemberResumesFromItsOffsetsFile) {
+  testing::BrokerTestCluster cluster;
+  testing::TempDir offsets;
+  Producer p(ConfigFor(cluster), ProducerOptions{.group = "pg"});
+  ASSERT_TRUE(p.Start().ok());
+  PushConsumerOptions o{.group = "bresume",
+                        .model = MessageModel::kBroadcasting,
+                        .consume_from = ConsumeFrom::kFirstOffset,
+                        .offsets_dir = offsets.path()};
+  SendN(p, "BResumeT", 10, "first-");
+  {
+    Sink sink;
+    PushConsumer c(ConfigFor(cluster), o);
+    ASSERT_TRUE(c.Subscribe("BResumeT", "*").ok());
+    c.RegisterListener(sink.Listener("c"));
+    ASSERT_TRUE(c.Start().ok());
+    ASSERT_TRUE(sink.WaitDistinct(10));
+    c.Shutdown();
+  }
+  SendN(p, "BResumeT", 5, "second-");
+  Sink sink;
+  PushConsumer c(ConfigFor(cluster), o);
+  ASSERT_TRUE(c.Subscribe("BResumeT", "*").ok());
+  c.RegisterListener(sink.Listener("c"));
+  ASSERT_TRUE(c.Start().ok());
+  ASSERT_TRUE(sink.WaitDistinct(5));
+  for (const auto& [body, n] : sink.counts()) EXPECT_TRUE(body.starts_with("second-")) << body;
 }
 
 TEST(PushConsumer, TagSubscriptionsReceiveOnlyMatchingTags) {
