@@ -170,7 +170,11 @@ absl::StatusOr<RecoveryReport> RecoverStore(const RecoveryInputs& in) {
       end = offset;
       continue;
     }
-    if (r.status == DecodeStatus::kBlank) {
+    // A BLANK filler ends its file exactly; one that stops short is damage (a stray header
+    // must not hide the records after it).
+    const bool blank_at_end =
+        r.status == DecodeStatus::kBlank && pos + static_cast<size_t>(r.blank_size) == f->size();
+    if (blank_at_end) {
       report.bytes_scanned += r.blank_size;
       offset = f->end_offset();
       end = offset;
@@ -186,7 +190,10 @@ absl::StatusOr<RecoveryReport> RecoverStore(const RecoveryInputs& in) {
     }();
     if (nz == f->size() && !next_valid) break;
     const std::string reason =
-        r.status != DecodeStatus::kRecord ? std::string(CorruptionName(r.corruption))
+        r.status == DecodeStatus::kBlank
+            ? fmt::format("BLANK filler of {} bytes that does not reach the end of its file",
+                          r.blank_size)
+        : r.status != DecodeStatus::kRecord ? std::string(CorruptionName(r.corruption))
         : r.record.physical_offset != offset
             ? fmt::format("record claims physical offset {}", r.record.physical_offset)
             : std::string("torn record (zero tail or invalid topic)");

@@ -96,6 +96,7 @@ absl::StatusOr<tern::broker::BrokerConfig> LoadBrokerConfig(const BrokerFlags& f
     if (!parsed.ok()) return parsed.status();
     for (const std::string& w : parsed->warnings) spdlog::warn("{} ({})", w, f.config_file);
     base = parsed->config;
+    base.config_file_path = f.config_file;
   }
   for (const std::string& kv : f.sets) {
     const size_t eq = kv.find('=');

@@ -32,7 +32,6 @@ void AdminProcessor::Register(remoting::HandlerTable& table) {
       req::kUpdateAndCreateSubscriptionGroup,
       [this](const ChannelPtr& c, RemotingCommand r, std::string b) { CreateGroup(c, r, b); });
   table.Register(req::kGetBrokerRuntimeInfo, bind(&AdminProcessor::RuntimeInfo));
-  table.Register(req::kGetBrokerConfig, bind(&AdminProcessor::BrokerConfigInfo));
 }
 
 void AdminProcessor::CreateTopic(const ChannelPtr& channel, const RemotingCommand& request) {
@@ -162,12 +161,6 @@ void AdminProcessor::RuntimeInfo(const ChannelPtr& channel, const RemotingComman
   protocol::KVTable kv;
   kv.table = std::move(t);
   channel->Send(RemotingCommand::ResponseTo(request, code::kSuccess), kv.Encode());
-}
-
-void AdminProcessor::BrokerConfigInfo(const ChannelPtr& channel, const RemotingCommand& request) {
-  RemotingCommand r = RemotingCommand::ResponseTo(request, code::kSuccess);
-  r.MutableFields().Set("version", protocol::EncodeDataVersion(ctx_->topics->data_version()));
-  channel->Send(std::move(r), ctx_->config->ToProperties());
 }
 
 }  // namespace tern::broker

@@ -1,6 +1,7 @@
 // admin_processor.h: the admin codes of the broker issue — UPDATE_AND_CREATE_TOPIC (17),
 // DELETE_TOPIC_IN_BROKER (215), GET_ALL_TOPIC_CONFIG (21),
-// UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (200), GET_BROKER_RUNTIME_INFO (28), GET_BROKER_CONFIG (26).
+// UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (200), GET_BROKER_RUNTIME_INFO (28). The other admin codes
+// live in admin_{stats,group,client,config}_processor.h.
 //
 // Writes are accepted only from loopback unless adminAllowRemote (CVE-2023-33246's lesson).
 // Topic changes re-register with the name servers at once. Thread safety: stateless besides
@@ -32,8 +33,6 @@ class AdminProcessor {
   void CreateGroup(const remoting::ChannelPtr& channel, const remoting::RemotingCommand& request,
                    const std::string& body);
   void RuntimeInfo(const remoting::ChannelPtr& channel, const remoting::RemotingCommand& request);
-  void BrokerConfigInfo(const remoting::ChannelPtr& channel,
-                        const remoting::RemotingCommand& request);
 
   BrokerContext* const ctx_;
   const std::function<void(std::map<std::string, std::string>&)> runtime_info_;

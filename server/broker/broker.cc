@@ -4,14 +4,20 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <set>
 
 #include "engine/base/clock.h"
 #include "engine/base/mutex.h"
 #include "engine/base/strings.h"
 #include "engine/base/thread_name.h"
 #include "engine/commit_log_format.h"
+#include "server/broker/admin_client_processor.h"
+#include "server/broker/admin_config_processor.h"
+#include "server/broker/admin_group_processor.h"
 #include "server/broker/admin_processor.h"
+#include "server/broker/admin_stats_processor.h"
 #include "server/broker/broker_context.h"
+#include "server/broker/broker_stats.h"
 #include "server/broker/consumer_processor.h"
 #include "server/broker/lock_processor.h"
 #include "server/broker/namesrv_registrar.h"
@@ -47,6 +53,12 @@ class BrokerImpl {
   std::unique_ptr<ConsumerProcessor> consumer_;
   std::unique_ptr<QueryProcessor> query_;
   std::unique_ptr<AdminProcessor> admin_;
+  std::unique_ptr<BrokerStats> stats_;
+  std::unique_ptr<AdminStatsProcessor> admin_stats_;
+  std::unique_ptr<AdminGroupProcessor> admin_groups_;
+  std::unique_ptr<AdminClientProcessor> admin_clients_;
+  std::unique_ptr<AdminConfigProcessor> admin_config_;
+  std::set<std::string> inconsistent_logged_;  // "group/clientId" warned about; cron thread
   std::unique_ptr<LockProcessor> lock_;
   std::unique_ptr<engine::MessageStore> store_;
   remoting::HandlerTable handlers_;
@@ -73,6 +85,7 @@ class BrokerImpl {
 
  private:
   void RunCron();
+  void WarnInconsistentSubscriptions();
 };
 
 absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
@@ -109,6 +122,8 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
   ctx_.locks = &locks_;
   ctx_.counters = &counters_;
   ctx_.boot_timestamp = boot;
+  stats_ = std::make_unique<BrokerStats>(config_.broker_cluster_name);
+  ctx_.stats = stats_.get();
   // Tasks posted to the (possibly shared) pool run only while the broker is alive: Shutdown()
   // takes the guard exclusively, so it waits for running ones and later ones do nothing.
   ctx_.post = [this, guard = tasks_guard_](std::function<void()> task) {
@@ -121,8 +136,10 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
 
   // The store: long-poll wake-ups come from its dispatch thread.
   PullProcessor* pull = pull_.get();
+  BrokerStats* stats = stats_.get();
   absl::StatusOr<std::unique_ptr<engine::MessageStore>> store = engine::MessageStore::Open(
-      config_.ToStoreOptions(), fs, [pull](const engine::DispatchRecord& d) {
+      config_.ToStoreOptions(), fs, [pull, stats](const engine::DispatchRecord& d) {
+        stats->OnPut(d.topic, 1, d.size, d.store_timestamp);
         const int32_t tx = engine::format::TransactionType(d.sys_flag);
         if (tx == engine::format::kTransactionNotType ||
             tx == engine::format::kTransactionCommitType) {
@@ -142,12 +159,31 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
     t["getTotalTps"] = get_tps_.Rates();
     t["longPollingParked"] = std::to_string(pull_->parked());
     t["connections"] = std::to_string(server_ ? server_->connection_count() : 0);
+    // RocketMQ #2836: members of one group that subscribe differently ("group:clientId,...").
+    std::string inconsistent;
+    for (const std::string& g : clients_.ConsumerGroups()) {
+      if (std::optional<ConsumerGroupInfo> info = clients_.Consumer(g)) {
+        for (const std::string& c : info->inconsistent) {
+          inconsistent += fmt::format("{}{}:{}", inconsistent.empty() ? "" : ",", g, c);
+        }
+      }
+    }
+    t["inconsistentSubscriptions"] = inconsistent;
   });
   send_->Register(handlers_);
   pull_->Register(handlers_);
   consumer_->Register(handlers_);
   query_->Register(handlers_);
   admin_->Register(handlers_);
+  admin_stats_ = std::make_unique<AdminStatsProcessor>(&ctx_, stats_.get());
+  admin_stats_->Register(handlers_);
+  admin_groups_ = std::make_unique<AdminGroupProcessor>(&ctx_);
+  admin_groups_->Register(handlers_);
+  admin_clients_ = std::make_unique<AdminClientProcessor>(
+      &ctx_, std::chrono::milliseconds(config_.admin_call_client_timeout_ms));
+  admin_clients_->Register(handlers_);
+  admin_config_ = std::make_unique<AdminConfigProcessor>(&ctx_);
+  admin_config_->Register(handlers_);
   lock_ = std::make_unique<LockProcessor>(
       &ctx_, &locks_, [this](const std::string& g) { consumer_->NotifyConsumerIdsChanged(g); });
   lock_->Register(handlers_);
@@ -213,6 +249,7 @@ void BrokerImpl::RunCron() {
     if (now >= next_sample) {
       put_tps_.Sample(NowMillis(), counters_.put_messages.load());
       get_tps_.Sample(NowMillis(), counters_.get_messages.load());
+      stats_->Sample(NowMillis());
       next_sample = now + std::chrono::seconds(1);
     }
     if (now >= next_offsets) {
@@ -225,6 +262,7 @@ void BrokerImpl::RunCron() {
       ClientRegistry::Expired expired = clients_.Expire(NowMillis() - 120000);
       for (const remoting::ChannelPtr& c : expired.channels) c->Close(false);
       for (const std::string& g : expired.groups) consumer_->NotifyConsumerIdsChanged(g);
+      WarnInconsistentSubscriptions();
       next_expire = now + std::chrono::seconds(10);
     }
     if (now >= next_register) {
@@ -233,6 +271,25 @@ void BrokerImpl::RunCron() {
     }
     cron_mu_.Lock();
   }
+}
+
+// Logs each (group, client) whose subscriptions disagree with its group's once (#2836).
+void BrokerImpl::WarnInconsistentSubscriptions() {
+  std::set<std::string> now;
+  for (const std::string& g : clients_.ConsumerGroups()) {
+    std::optional<ConsumerGroupInfo> info = clients_.Consumer(g);
+    if (!info) continue;
+    for (const std::string& c : info->inconsistent) {
+      const std::string key = g + "/" + c;
+      if (!inconsistent_logged_.count(key)) {
+        spdlog::warn("consumer group {}: client {} subscribes differently from the rest of the "
+                     "group (inconsistent subscriptions lose messages; RocketMQ #2836)",
+                     g, c);
+      }
+      now.insert(key);
+    }
+  }
+  inconsistent_logged_ = std::move(now);
 }
 
 void BrokerImpl::Shutdown() {

@@ -182,6 +182,8 @@ const std::map<std::string, Field, std::less<>>& Fields() {
       {"frameMaxLength", IntField(&BrokerConfig::frame_max_length, 1024, 1 << 30)},
       {"ioThreads", IntField(&BrokerConfig::io_threads, 0, 256)},
       {"busyUnflushedBytes", IntField(&BrokerConfig::busy_unflushed_bytes, 1 << 20, kMaxI64)},
+      {"adminCallClientTimeoutMillis",
+       IntField(&BrokerConfig::admin_call_client_timeout_ms, 100, 600000)},
   };
   return *fields;
 }

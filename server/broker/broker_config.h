@@ -78,6 +78,12 @@ struct BrokerConfig {
   // Back-pressure: SEND answers SYSTEM_BUSY when this many bytes are published but not yet
   // flushed under SYNC_FLUSH, or not yet dispatched.
   int64_t busy_unflushed_bytes = int64_t{512} << 20;
+  // Admin codes forwarded to a client (GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY)
+  // wait this long for its answer (Java: 10 s), then answer 207.
+  int64_t admin_call_client_timeout_ms = 10000;
+  // The broker.conf this config was read from ("" if none): UPDATE_BROKER_CONFIG persists
+  // accepted keys there. Not a broker.conf key.
+  std::string config_file_path;
 
   std::string broker_addr() const { return broker_ip1 + ":" + std::to_string(listen_port); }
   std::vector<std::string> namesrv_list() const;

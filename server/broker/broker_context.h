@@ -22,6 +22,8 @@
 
 namespace tern::broker {
 
+class BrokerStats;
+
 // Message counters for runtime info and metrics.
 struct BrokerCounters {
   std::atomic<int64_t> put_messages{0};
@@ -41,6 +43,7 @@ struct BrokerContext {
   ClientRegistry* clients = nullptr;
   QueueLockManager* locks = nullptr;  // orderly consumers' queue locks
   BrokerCounters* counters = nullptr;
+  BrokerStats* stats = nullptr;  // per-topic/group traffic windows (broker_stats.h)
   engine::HostPort store_host;  // brokerIP1:listenPort, embedded in message ids
   int64_t boot_timestamp = 0;
   // Re-registers with every name server now (a full, oneway registration), e.g. after a topic

@@ -91,6 +91,15 @@ std::vector<std::string> ConsumerOffsetManager::TopicsOf(std::string_view group)
   return out;
 }
 
+std::string ConsumerOffsetManager::Encode() const {
+  ConsumerOffsetFile file;
+  {
+    MutexLock lock(&mu_);
+    file.offset_table = table_;
+  }
+  return file.Encode();
+}
+
 void ConsumerOffsetManager::RemoveTopic(std::string_view topic) {
   MutexLock lock(&mu_);
   for (auto it = table_.begin(); it != table_.end();) {

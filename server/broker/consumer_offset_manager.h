@@ -38,6 +38,8 @@ class ConsumerOffsetManager {
   // Groups with stored offsets for `topic`, and topics with stored offsets for `group`.
   std::vector<std::string> GroupsOf(std::string_view topic) const;
   std::vector<std::string> TopicsOf(std::string_view group) const;
+  // The whole table as consumerOffset.json text (GET_ALL_CONSUMER_OFFSET).
+  std::string Encode() const;
   void RemoveTopic(std::string_view topic);
   void RemoveGroup(std::string_view group);
 

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/base/clock.h"
 #include "engine/base/strings.h"
+#include "server/broker/broker_stats.h"
 #include "server/remoting/codes.h"
 
 namespace tern::broker {
@@ -185,6 +187,11 @@ void PullProcessor::Process(const ChannelPtr& channel, RemotingCommand request,
   }
   ctx_->counters->get_messages.fetch_add(static_cast<int64_t>(result->messages.size()));
   ctx_->counters->get_bytes.fetch_add(result->total_bytes);
+  if (ctx_->stats != nullptr) {
+    ctx_->stats->OnGet(header.topic, header.consumer_group,
+                       static_cast<int64_t>(result->messages.size()), result->total_bytes,
+                       NowMillis());
+  }
   remoting::ViewBody body;
   body.parts.assign(result->messages.begin(), result->messages.end());
   body.keep_alive = result;  // pins the CommitLog files until the bytes are written

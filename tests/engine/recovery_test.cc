@@ -9,6 +9,7 @@
 
 #include "engine/base/bytes.h"
 #include "engine/base/crc32.h"
+#include "engine/commit_log_format.h"
 #include "engine/message_store.h"
 #include "tests/engine/store_test_util.h"
 #include "tests/util/temp_dir.h"
@@ -159,6 +160,29 @@ TEST(Recovery, FlippedBodyByteInTheMiddleIsQuarantinedAndLaterRecordsKept) {
   GetMessageResult r = (*store)->GetMessage("TopicTest", 0, 3, 1, 0, nullptr);
   ASSERT_EQ(r.status, GetMessageStatus::kFound);
   EXPECT_EQ(DecodeRecord(r.messages[0], CrcCheck::kVerify).record.queue_offset, 3);
+}
+
+TEST(Recovery, ABlankHeaderInTheMiddleOfAFileDoesNotHideTheRecordsAfterIt) {
+  // A BLANK filler is legitimate only at the end of a file (its size is the rest of the
+  // file). A BLANK header written over a record in the middle is damage, not "end of file".
+  testing::TempDir dir;
+  const std::string root = dir.Sub("s");
+  const Written w = WriteStore(root, 6);
+  std::string blank(8, '\0');
+  StoreBE32(reinterpret_cast<uint8_t*>(blank.data()), static_cast<uint32_t>(w.sizes[2]));
+  StoreBE32(reinterpret_cast<uint8_t*>(blank.data()) + 4,
+            static_cast<uint32_t>(format::kBlankMagic));
+  PatchFile(CommitLogPath(root, w.offsets[2]), w.offsets[2], blank);
+  std::filesystem::remove(root + "/checkpoint");
+  std::filesystem::remove_all(root + "/consumequeue");
+  std::ofstream(root + "/abort").put('\0');
+  auto store = MessageStore::Open(SmallStoreOptions(root));
+  ASSERT_TRUE(store.ok()) << store.status();
+  const RecoveryReport& rep = (*store)->recovery_report();
+  ASSERT_EQ(rep.quarantined.size(), 1u) << rep.Summary();
+  EXPECT_EQ(rep.quarantined[0].begin, w.offsets[2]);
+  EXPECT_EQ(rep.end_offset, w.offsets.back() + w.sizes.back());
+  EXPECT_EQ(Bodies(**store), (std::vector<std::string>{"m0", "m1", "m3", "m4", "m5"}));
 }
 
 TEST(Recovery, CorruptRecordBelowTheScanStartIsNeverDelivered) {
