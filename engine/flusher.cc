@@ -154,10 +154,7 @@ void Flusher::RunSync() {
         }
         w = next;
       }
-      if (flushed > before) {
-        ++stats_.flushes;
-        stats_.last_flush_micros = micros;
-      }
+      if (flushed > before) stats_.RecordFlush(micros);
       stats_.waiters_done += n;
     }
     Complete(chain, FlushOutcome::kOk);
@@ -216,8 +213,7 @@ void Flusher::RunAsync() {
         std::chrono::duration_cast<std::chrono::microseconds>(MonoClock::now() - t0).count();
     if (on_flushed_) on_flushed_(log_->flushed_offset());
     MutexLock lock(&mu_);
-    ++stats_.flushes;
-    stats_.last_flush_micros = micros;
+    stats_.RecordFlush(micros);
   }
 }
 

@@ -23,6 +23,7 @@
 // Thread safety: WaitForFlush from any thread. Start/Stop from the owner.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -67,11 +68,29 @@ class FlushWaiter {
   FlushWaiter* prev_ = nullptr;
 };
 
+// Upper bounds (microseconds) of the flush latency histogram buckets; a last, unbounded
+// bucket follows.
+inline constexpr std::array<int64_t, 14> kFlushLatencyBoundsMicros = {
+    50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 500000, 1000000};
+
 struct FlushStats {
   int64_t flushes = 0;       // successful syncs
   int64_t waiters_done = 0;  // completed with kOk
   int64_t timeouts = 0;
   int64_t last_flush_micros = 0;
+  // Every successful sync's duration: counts per kFlushLatencyBoundsMicros bucket (+1 for
+  // the overflow bucket), and the total.
+  std::array<int64_t, kFlushLatencyBoundsMicros.size() + 1> latency_buckets{};
+  int64_t latency_micros_total = 0;
+
+  void RecordFlush(int64_t micros) {
+    ++flushes;
+    last_flush_micros = micros;
+    latency_micros_total += micros;
+    size_t b = 0;
+    while (b < kFlushLatencyBoundsMicros.size() && micros > kFlushLatencyBoundsMicros[b]) ++b;
+    ++latency_buckets[b];
+  }
 };
 
 class Flusher {

@@ -17,6 +17,7 @@ PACKAGES=(
   liblz4-dev libzstd-dev      # LZ4 / ZSTD bodies from Java >= 4.9.4 producers (client decode)
   libgtest-dev libgmock-dev   # GoogleTest / GoogleMock
   libbenchmark-dev            # Google Benchmark
+  prometheus                  # promtool: tests check /metrics with `promtool check metrics`
 )
 # Node.js runs the ali-ons interop test; the machine image may already have a newer one.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -20,11 +20,13 @@
 #include "server/broker/broker_stats.h"
 #include "server/broker/consumer_processor.h"
 #include "server/broker/lock_processor.h"
+#include "server/broker/metrics_exporter.h"
 #include "server/broker/namesrv_registrar.h"
 #include "server/broker/pull_processor.h"
 #include "server/broker/query_processor.h"
 #include "server/broker/send_processor.h"
 #include "server/broker/tps_sampler.h"
+#include "server/http/http_server.h"
 #include "server/net/client.h"
 #include "server/net/server.h"
 
@@ -60,6 +62,11 @@ class BrokerImpl {
   std::unique_ptr<AdminConfigProcessor> admin_config_;
   std::set<std::string> inconsistent_logged_;  // "group/clientId" warned about; cron thread
   std::unique_ptr<LockProcessor> lock_;
+  // HTTP endpoint (/metrics; the dashboard's pages and API).
+  http::Router http_router_;
+  std::unique_ptr<MetricsExporter> metrics_;
+  std::unique_ptr<http::HttpServer> http_;
+  absl::Status StartHttp();
   std::unique_ptr<engine::MessageStore> store_;
   remoting::HandlerTable handlers_;
   std::unique_ptr<net::Server> server_;
@@ -225,10 +232,39 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
     (void)registrar_->RegisterAllSync(std::chrono::milliseconds(3000));
   }
   cron_ = std::thread([this] { RunCron(); });
+  if (absl::Status s = StartHttp(); !s.ok()) return s;
   started_ = true;
   spdlog::info("broker {} of cluster {} listening on {} (store {}, {} topics) in {} ms",
                config_.broker_name, config_.broker_cluster_name, addr_, config_.store_path_root_dir,
                topics_->size(), NowMillis() - boot);
+  return absl::OkStatus();
+}
+
+absl::Status BrokerImpl::StartHttp() {
+  if (config_.http_addr.empty()) return absl::OkStatus();
+  absl::StatusOr<http::HttpServerOptions> options = http::ParseHttpAddr(config_.http_addr);
+  if (!options.ok()) return options.status();
+  MetricsHooks hooks;
+  hooks.connections = [this] {
+    return server_ ? static_cast<int64_t>(server_->connection_count()) : 0;
+  };
+  hooks.parked_pulls = [this] { return static_cast<int64_t>(pull_->parked()); };
+  metrics_ = std::make_unique<MetricsExporter>(&ctx_, std::move(hooks));
+  http_router_.Add("GET", "/metrics", [this](const http::HttpRequest&) {
+    http::HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_->Render();
+    return r;
+  });
+  http_router_.Add("GET", "/healthz", [](const http::HttpRequest&) {
+    return http::HttpResponse::Text(200, "ok\n");
+  });
+  absl::StatusOr<std::unique_ptr<http::HttpServer>> server =
+      http::HttpServer::Start(*options, &http_router_);
+  if (!server.ok()) return server.status();
+  http_ = *std::move(server);
+  spdlog::info("broker {}: http on {}:{} (/metrics)", config_.broker_name, options->address,
+               http_->port());
   return absl::OkStatus();
 }
 
@@ -301,6 +337,7 @@ void BrokerImpl::Shutdown() {
     cron_cv_.SignalAll();
   }
   if (cron_.joinable()) cron_.join();
+  if (http_) http_->Stop();      // no page or scrape runs after this
   if (server_) server_->Stop();  // no request handler runs after this
   {
     WriterLock lock(&tasks_guard_->mu);
@@ -334,6 +371,7 @@ Broker::Broker(std::unique_ptr<BrokerImpl> impl) : impl_(std::move(impl)) {}
 Broker::~Broker() { Shutdown(); }
 void Broker::Shutdown() { impl_->Shutdown(); }
 int Broker::port() const { return impl_->port_; }
+int Broker::http_port() const { return impl_->http_ ? impl_->http_->port() : 0; }
 std::string Broker::addr() const { return impl_->addr_; }
 const BrokerConfig& Broker::config() const { return impl_->config_; }
 engine::MessageStore& Broker::store() { return *impl_->store_; }

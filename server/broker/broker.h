@@ -37,6 +37,8 @@ class Broker {
 
   // The port actually bound (listenPort, or the one picked when it was 0).
   int port() const;
+  // The HTTP port (/metrics), 0 when httpAddr is empty.
+  int http_port() const;
   // brokerIP1:port, as registered and embedded in message ids.
   std::string addr() const;
   const BrokerConfig& config() const;

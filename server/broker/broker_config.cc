@@ -182,6 +182,9 @@ const std::map<std::string, Field, std::less<>>& Fields() {
       {"frameMaxLength", IntField(&BrokerConfig::frame_max_length, 1024, 1 << 30)},
       {"ioThreads", IntField(&BrokerConfig::io_threads, 0, 256)},
       {"busyUnflushedBytes", IntField(&BrokerConfig::busy_unflushed_bytes, 1 << 20, kMaxI64)},
+      {"httpAddr", StringField(&BrokerConfig::http_addr)},
+      {"metricsMaxSeriesPerFamily",
+       IntField(&BrokerConfig::metrics_max_series_per_family, 1, 10000000)},
       {"adminCallClientTimeoutMillis",
        IntField(&BrokerConfig::admin_call_client_timeout_ms, 100, 600000)},
   };

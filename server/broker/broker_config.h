@@ -78,6 +78,11 @@ struct BrokerConfig {
   // Back-pressure: SEND answers SYSTEM_BUSY when this many bytes are published but not yet
   // flushed under SYNC_FLUSH, or not yet dispatched.
   int64_t busy_unflushed_bytes = int64_t{512} << 20;
+  // HTTP endpoint (/metrics, dashboard): "host:port"; "" disables it. `tern standalone` and
+  // `tern broker` default to 127.0.0.1:8080 (--http-addr).
+  std::string http_addr;
+  // Cardinality cap of each /metrics family (series beyond it are dropped and counted).
+  int64_t metrics_max_series_per_family = 10000;
   // Admin codes forwarded to a client (GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY)
   // wait this long for its answer (Java: 10 s), then answer 207.
   int64_t admin_call_client_timeout_ms = 10000;

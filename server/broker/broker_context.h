@@ -31,6 +31,8 @@ struct BrokerCounters {
   std::atomic<int64_t> get_messages{0};
   std::atomic<int64_t> get_bytes{0};
   std::atomic<int64_t> send_busy{0};
+  std::atomic<int64_t> send_busy_flush{0};     // SYSTEM_BUSY: SYNC_FLUSH backlog
+  std::atomic<int64_t> send_busy_dispatch{0};  // SYSTEM_BUSY: dispatch backlog
   std::atomic<int64_t> send_errors{0};
 };
 

@@ -180,6 +180,7 @@ void SendProcessor::Handle(const ChannelPtr& channel, RemotingCommand request, s
   if (cfg.sync_flush &&
       stats.commit_log_max_offset - stats.commit_log_flushed_offset > cfg.busy_unflushed_bytes) {
     ctx_->counters->send_busy.fetch_add(1);
+    ctx_->counters->send_busy_flush.fetch_add(1);
     return fail(code::kSystemBusy,
                 fmt::format("[PC_SYNCHRONIZED]broker busy: {} bytes are waiting for the disk "
                             "flush (limit {}), start flow control for a while",
@@ -188,6 +189,7 @@ void SendProcessor::Handle(const ChannelPtr& channel, RemotingCommand request, s
   }
   if (stats.dispatch_behind_bytes > cfg.busy_unflushed_bytes) {
     ctx_->counters->send_busy.fetch_add(1);
+    ctx_->counters->send_busy_dispatch.fetch_add(1);
     return fail(code::kSystemBusy,
                 fmt::format("[REJECTREQUEST]broker busy: dispatch is {} bytes behind (limit {}), "
                             "start flow control for a while",

@@ -105,6 +105,26 @@ TEST_F(FlusherTest, GroupCommitCompletesEveryWaiterWithFewerSyncsThanMessages) {
   EXPECT_EQ(ok.load(), kThreads * kPerThread);
   EXPECT_LT(syncs.load(), kThreads * kPerThread / 2) << "group commit shares syncs";
   EXPECT_GT(flusher.stats().waiters_done, 0);
+  // Every sync is in the latency histogram.
+  const FlushStats st = flusher.stats();
+  int64_t in_buckets = 0;
+  for (int64_t c : st.latency_buckets) in_buckets += c;
+  EXPECT_EQ(in_buckets, st.flushes);
+  EXPECT_GT(st.flushes, 0);
+}
+
+TEST(FlushStats, RecordsEachSyncInItsLatencyBucket) {
+  FlushStats s;
+  s.RecordFlush(10);       // <= 50 us
+  s.RecordFlush(50);       // <= 50 us (bounds are inclusive)
+  s.RecordFlush(700);      // <= 1 ms
+  s.RecordFlush(5000000);  // beyond 1 s
+  EXPECT_EQ(s.flushes, 4);
+  EXPECT_EQ(s.latency_buckets[0], 2);
+  EXPECT_EQ(s.latency_buckets[4], 1);
+  EXPECT_EQ(s.latency_buckets.back(), 1);
+  EXPECT_EQ(s.latency_micros_total, 10 + 50 + 700 + 5000000);
+  EXPECT_EQ(s.last_flush_micros, 5000000);
 }
 
 TEST_F(FlusherTest, WaiterTimesOutWithFlushDiskTimeoutWhenTheDiskStalls) {
