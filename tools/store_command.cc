@@ -349,6 +349,31 @@ CLI::App* AddStoreCommand(CLI::App& app, int* exit_code) {
     *exit_code = RunDump(*dump_common, *dump_out, *dump);
   });
 
+  // export: dump's JSON lines with whole bodies in base64, the input of `tern admin import`.
+  auto export_common = std::make_shared<CommonFlags>();
+  auto export_dump = std::make_shared<DumpFlags>();
+  CLI::App* export_cmd = store->add_subcommand(
+      "export",
+      "a topic's messages as JSON lines with whole bodies (base64), for `tern admin "
+      "import` into a running cluster");
+  AddCommonFlags(export_cmd, *export_common);
+  export_cmd->add_option("--topic", export_dump->topic, "the topic to export")->required();
+  export_cmd->add_option("--queue", export_dump->queue, "only this queue id");
+  export_cmd->add_option("--from-time", export_dump->from_time,
+                         "store time range start (ms or ISO UTC)");
+  export_cmd->add_option("--to-time", export_dump->to_time, "store time range end (ms or ISO UTC)");
+  export_cmd->add_option("--limit", export_dump->limit, "stop after this many messages");
+  export_cmd->callback([=] {
+    QuietEngineLogs();
+    UnblockStopSignals();
+    CommonFlags c = *export_common;
+    c.json = true;
+    OutputFlags out;
+    out.body = "base64";
+    out.max_body = 0;
+    *exit_code = RunDump(c, out, *export_dump);
+  });
+
   auto stat_common = std::make_shared<CommonFlags>();
   auto reserved_hours = std::make_shared<int>(72);
   auto delete_hour = std::make_shared<int>(4);

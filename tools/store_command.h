@@ -1,6 +1,6 @@
-// store_command.h: `tern store ...`, the offline store tools (verify, dump, stat, find, repair)
-// over a stopped broker's store directory. A thin CLI over engine/inspect: flags, calls,
-// printing and exit codes, nothing that reads a store format itself (style rule 17).
+// store_command.h: `tern store ...`, the offline store tools (verify, dump, export, stat, find,
+// repair) over a stopped broker's store directory. A thin CLI over engine/inspect: flags,
+// calls, printing and exit codes, nothing that reads a store format itself (style rule 17).
 //
 // Exit codes: 0 clean / done, 1 defects found (verify, dry-run repair) or nothing found (find),
 // 2 cannot read the store, bad arguments, or the store is locked by a running broker (repair).

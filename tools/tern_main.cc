@@ -17,6 +17,7 @@
 #include "server/app/namesrv_server.h"
 #include "server/broker/broker.h"
 #include "server/net/io_pool.h"
+#include "tools/admin_command.h"
 #include "tools/bench_command.h"
 #include "tools/store_command.h"
 
@@ -175,10 +176,13 @@ int main(int argc, char** argv) {
   CLI::App* store_cmd = tern::tools::AddStoreCommand(app, &store_exit);
   int bench_exit = 0;
   CLI::App* bench_cmd = tern::tools::AddBenchCommand(app, &bench_exit);
+  int admin_exit = 0;
+  CLI::App* admin_cmd = tern::tools::AddAdminCommand(app, &admin_exit);
 
   CLI11_PARSE(app, argc, argv);
   if (*store_cmd) return store_exit;
   if (*bench_cmd) return bench_exit;
+  if (*admin_cmd) return admin_exit;
 
   if (*standalone) {
     SetupLogging(data_dir + "/logs", log_level);
