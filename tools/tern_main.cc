@@ -72,6 +72,7 @@ struct BrokerFlags {
   std::string broker_ip;
   std::string store_root;
   std::vector<std::string> sets;  // key=value overrides
+  std::string http_addr;          // "" = default (127.0.0.1:8080, optional); "off" = none
 };
 
 void AddBrokerFlags(CLI::App* cmd, BrokerFlags& f) {
@@ -81,10 +82,16 @@ void AddBrokerFlags(CLI::App* cmd, BrokerFlags& f) {
   cmd->add_option("--broker-ip", f.broker_ip, "brokerIP1 (registered, and in message ids)");
   cmd->add_option("--store", f.store_root, "storePathRootDir");
   cmd->add_option("--set", f.sets, "extra broker.conf key=value (repeatable)");
+  cmd->add_option("--http-addr", f.http_addr,
+                  "HTTP endpoint for /metrics and the dashboard, host:port (default "
+                  "127.0.0.1:8080; \"off\" disables it)");
 }
 
 absl::StatusOr<tern::broker::BrokerConfig> LoadBrokerConfig(const BrokerFlags& f,
                                                             tern::broker::BrokerConfig base) {
+  // The default HTTP endpoint is best effort: a busy port 8080 is logged, not fatal.
+  base.http_addr = "127.0.0.1:8080";
+  base.http_addr_optional = true;
   if (!f.config_file.empty()) {
     std::ifstream in(f.config_file);
     if (!in) {
@@ -109,6 +116,10 @@ absl::StatusOr<tern::broker::BrokerConfig> LoadBrokerConfig(const BrokerFlags& f
         !s.ok()) {
       return s;
     }
+  }
+  if (!f.http_addr.empty()) {
+    base.http_addr = f.http_addr == "off" ? "" : f.http_addr;
+    base.http_addr_optional = false;
   }
   if (!f.namesrv_addr.empty()) base.namesrv_addr = f.namesrv_addr;
   if (f.listen_port >= 0) base.listen_port = f.listen_port;

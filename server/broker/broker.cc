@@ -261,6 +261,11 @@ absl::Status BrokerImpl::StartHttp() {
   });
   absl::StatusOr<std::unique_ptr<http::HttpServer>> server =
       http::HttpServer::Start(*options, &http_router_);
+  if (!server.ok() && config_.http_addr_optional) {
+    spdlog::warn("broker {}: no HTTP endpoint (/metrics): {} (set --http-addr to choose another)",
+                 config_.broker_name, MessageOf(server.status()));
+    return absl::OkStatus();
+  }
   if (!server.ok()) return server.status();
   http_ = *std::move(server);
   spdlog::info("broker {}: http on {}:{} (/metrics)", config_.broker_name, options->address,

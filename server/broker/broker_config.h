@@ -81,6 +81,9 @@ struct BrokerConfig {
   // HTTP endpoint (/metrics, dashboard): "host:port"; "" disables it. `tern standalone` and
   // `tern broker` default to 127.0.0.1:8080 (--http-addr).
   std::string http_addr;
+  // Set by the CLI when http_addr is its default: failing to bind is then a warning (not a
+  // broker.conf key).
+  bool http_addr_optional = false;
   // Cardinality cap of each /metrics family (series beyond it are dropped and counted).
   int64_t metrics_max_series_per_family = 10000;
   // Admin codes forwarded to a client (GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY)
