@@ -1,5 +1,6 @@
 #include "tools/admin_command.h"
 
+#include <fmt/format.h>
 #include <signal.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -65,12 +66,18 @@ CLI::App* AddAdminCommand(CLI::App& app, int* exit_code) {
   CLI::App* help = admin->add_subcommand("help", "a command's flags, or the list of commands");
   help->add_option("command", *topic, "command name");
   help->callback([admin, topic, exit_code] {
+    const std::vector<CLI::App*> commands = admin->get_subcommands({});
     if (topic->empty()) {
-      std::fputs(admin->help().c_str(), stdout);
+      std::string out = "The `tern admin` commands (mqadmin's names and flags):\n";
+      for (CLI::App* sub : commands) {
+        out += fmt::format("   {:<24} {}\n", sub->get_name(), sub->get_description());
+      }
+      out += "See `tern admin help <command>` for a command's flags.\n";
+      std::fputs(out.c_str(), stdout);
       *exit_code = 0;
       return;
     }
-    for (CLI::App* sub : admin->get_subcommands({})) {
+    for (CLI::App* sub : commands) {
       if (sub->get_name() == *topic) {
         std::fputs(sub->help().c_str(), stdout);
         *exit_code = 0;
