@@ -55,6 +55,10 @@ struct ConsumerRegistration {
   // ConsumeMessageDirectlyResult JSON body. Runs on the instance's admin thread.
   std::function<std::string(const MessageExt& msg, const std::string& broker_name)>
       consume_directly;
+  // RESET_CONSUMER_CLIENT_OFFSET (220): consume `topic` (wire name) from these offsets now.
+  // Runs on the instance's admin thread.
+  std::function<void(const std::string& topic, const std::map<MessageQueue, int64_t>& offsets)>
+      reset_offsets;
 };
 
 // CHECK_TRANSACTION_STATE (39) for a producer group: decides the outcome of a half message

@@ -7,6 +7,7 @@
 #include "client/client_instance.h"
 #include "engine/base/strings.h"
 #include "engine/properties.h"
+#include "server/protocol/reset_offset_body.h"
 #include "server/remoting/codes.h"
 
 namespace tern::client {
@@ -75,6 +76,34 @@ void ClientInstance::RegisterRequestHandlers() {
         });
         if (!queued) Answer(channel, r, code::kSystemError, "the client is shutting down", "");
       });
+
+  handlers_.Register(req::kResetConsumerClientOffset, [this](const remoting::ChannelPtr& channel,
+                                                             remoting::RemotingCommand r,
+                                                             std::string body) {
+    const std::string* group = r.Field("group");
+    const std::string* topic = r.Field("topic");
+    std::shared_ptr<ConsumerRegistration> c = group ? FindConsumer(*group) : nullptr;
+    if (!c || !c->reset_offsets || topic == nullptr) {
+      spdlog::warn("offset reset from {} for group '{}': {}", channel->remote_address(),
+                   group ? *group : std::string(),
+                   topic == nullptr ? "no topic in the request"
+                                    : "no consumer of that group in this client");
+      Answer(channel, r, code::kSystemError, "no such consumer group in this client", "");
+      return;
+    }
+    absl::StatusOr<protocol::ResetOffsetBody> b = protocol::ResetOffsetBody::Decode(body);
+    if (!b.ok()) {
+      spdlog::warn("offset reset from {}: {}", channel->remote_address(), MessageOf(b.status()));
+      Answer(channel, r, code::kSystemError, std::string(MessageOf(b.status())), "");
+      return;
+    }
+    std::map<MessageQueue, int64_t> offsets;
+    for (const auto& [q, offset] : b->offset_table) {
+      offsets[MessageQueue{q.topic, q.broker_name, q.queue_id}] = offset;
+    }
+    admin_->Submit([c, t = *topic, offsets = std::move(offsets)] { c->reset_offsets(t, offsets); });
+    Answer(channel, r, code::kSuccess, "", "");
+  });
 
   handlers_.Register(
       req::kCheckTransactionState,

@@ -113,6 +113,10 @@ absl::Status PushConsumer::Start() {
   reg->subscriptions = [this] { return WireSubscriptions(); };
   reg->on_ids_changed = [this] { RequestRebalance(); };
   reg->running_info = [this] { return RunningInfoJson(); };
+  reg->reset_offsets = [this](const std::string& topic,
+                              const std::map<MessageQueue, int64_t>& offsets) {
+    ResetOffsets(topic, offsets);
+  };
   reg->consume_directly = [this](const MessageExt& msg, const std::string& broker) {
     return ConsumeDirectly(msg, broker);
   };
@@ -317,6 +321,44 @@ absl::StatusOr<int64_t> PushConsumer::PullFromWhere(const MessageQueue& queue) {
     }
   }
   return 0;
+}
+
+void PushConsumer::ResetOffsets(const std::string& topic,
+                                const std::map<MessageQueue, int64_t>& offsets) {
+  if (!running_.load()) return;
+  std::vector<std::shared_ptr<ProcessQueue>> dropped;
+  {
+    MutexLock lock(&mu_);
+    for (auto it = queues_.begin(); it != queues_.end();) {
+      if (it->first.topic == topic) {
+        it->second->Drop();  // in-flight pulls and listener results of it are discarded
+        dropped.push_back(it->second);
+        it = queues_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const std::shared_ptr<ProcessQueue>& pq : dropped) {
+    // A listener call already running finishes first (orderly), so its commit can't land
+    // after the reset.
+    MutexLock consuming(&pq->consume_mutex());
+  }
+  for (const auto& [q, offset] : offsets) {
+    if (q.topic != topic) continue;
+    offsets_->Update(q, offset, /*increase_only=*/false);
+    if (options_.model == MessageModel::kClustering) {
+      if (absl::Status s = UpdateConsumerOffset(*instance_, wire_group_, q, offset, false);
+          !s.ok()) {
+        spdlog::warn("consumer {}: resetting {} to {}: {}", options_.group, q.ToString(), offset,
+                     MessageOf(s));
+      }
+    }
+  }
+  if (options_.model == MessageModel::kBroadcasting) offsets_->Persist({});
+  spdlog::info("consumer {}: offsets of {} reset on the broker's request ({} queues)",
+               options_.group, topic, offsets.size());
+  RequestRebalance();  // takes the queues again, from the new offsets
 }
 
 void PushConsumer::PersistOffsets(bool sync) {

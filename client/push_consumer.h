@@ -153,6 +153,9 @@ class PushConsumer {
   // push_consumer_admin.cc: answers to the broker's admin requests (mqadmin consumerStatus,
   // consumeMessage; the dashboard's consumer detail).
   std::string RunningInfoJson();
+  // RESET_CONSUMER_CLIENT_OFFSET: drops the topic's queues, stores the new offsets (broker and
+  // memory) and takes the queues again from them.
+  void ResetOffsets(const std::string& topic, const std::map<MessageQueue, int64_t>& offsets);
   std::string ConsumeDirectly(const MessageExt& msg, const std::string& broker_name);
 
   // Counters behind the running info's statusTable (rates over the time since the last
