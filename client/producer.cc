@@ -7,8 +7,8 @@
 #include "engine/base/clock.h"
 #include "engine/base/java_hash.h"
 #include "engine/base/strings.h"
-#include "engine/consume_queue.h"
 #include "engine/properties.h"
+#include "engine/topic_name.h"
 #include "server/remoting/batch_body.h"
 #include "server/remoting/codes.h"
 #include "server/remoting/headers/send.h"
@@ -125,6 +125,11 @@ absl::StatusOr<std::shared_ptr<Producer::Prepared>> Producer::Prepare(const Mess
     p->sys_flag |= 0x1;
   } else {
     p->body = msg.body;
+  }
+  // A transactional half message (transaction_producer.h): sysFlag TRANSACTION_PREPARED, as Java.
+  if (auto it = msg.properties.find(std::string(engine::property::kTransactionPrepared));
+      it != msg.properties.end() && it->second == "true") {
+    p->sys_flag |= 0x4;
   }
   return p;
 }

@@ -12,14 +12,6 @@ namespace {
 constexpr int64_t kUnit = static_cast<int64_t>(kCqUnitSize);
 }
 
-bool IsValidTopicName(std::string_view topic) {
-  if (topic.empty() || topic.size() > 127) return false;
-  return std::all_of(topic.begin(), topic.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-' || c == '%' || c == '|';
-  });
-}
-
 ConsumeQueue::ConsumeQueue(FileSystem* fs, const std::string& root, std::string topic,
                            int32_t queue_id, size_t units_per_file)
     : topic_(std::move(topic)),

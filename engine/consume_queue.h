@@ -25,6 +25,7 @@
 #include "engine/consume_queue_format.h"
 #include "engine/file_system.h"
 #include "engine/mapped_file_queue.h"
+#include "engine/topic_name.h"
 
 namespace tern::engine {
 
@@ -103,9 +104,5 @@ class ConsumeQueue {
   std::atomic<int64_t> max_offset_{0};
   std::atomic<int64_t> max_physical_end_{0};
 };
-
-// RocketMQ's valid topic characters (^[%|a-zA-Z0-9_-]+$, at most 127): anything else must
-// never become a directory name.
-bool IsValidTopicName(std::string_view topic);
 
 }  // namespace tern::engine

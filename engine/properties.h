@@ -40,6 +40,15 @@ inline constexpr std::string_view kTransactionPreparedQueueOffset = "TRAN_PREPAR
 inline constexpr std::string_view kTransactionCheckTimes = "TRANSACTION_CHECK_TIMES";
 inline constexpr std::string_view kCheckImmunityTimeInSeconds = "CHECK_IMMUNITY_TIME_IN_SECONDS";
 inline constexpr std::string_view kMessageType = "MSG_TYPE";
+// Request-reply (4.6+): the requester's CORRELATION_ID, REPLY_TO_CLIENT (its client id) and
+// TTL (its timeout, ms) are copied into the reply, whose MSG_TYPE is "reply"; the broker adds
+// PUSH_REPLY_TIME when it pushes a reply, the requester ARRIVE_TIME when one arrives.
+inline constexpr std::string_view kCorrelationId = "CORRELATION_ID";
+inline constexpr std::string_view kReplyToClient = "REPLY_TO_CLIENT";
+inline constexpr std::string_view kMessageTtl = "TTL";
+inline constexpr std::string_view kReplyMessageArriveTime = "ARRIVE_TIME";
+inline constexpr std::string_view kPushReplyTime = "PUSH_REPLY_TIME";
+inline constexpr std::string_view kReplyMessageFlag = "reply";  // the MSG_TYPE value
 }  // namespace property
 
 inline constexpr char kNameValueSeparator = '\x01';
