@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/version.hpp>
+#include <memory>
 
 #include "absl/strings/numbers.h"
 #include "engine/base/thread_name.h"
@@ -24,6 +26,8 @@ namespace {
 constexpr size_t kHeaderLimit = 16 * 1024;
 constexpr size_t kBodyLimit = 1024 * 1024;
 constexpr std::chrono::seconds kReadTimeout{30};
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr size_t kLingerBytes = 8 * 1024 * 1024;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -96,9 +100,27 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(kReadTimeout);
     bhttp::async_write(stream_, *res,
                        [self = shared_from_this(), res, keep_alive](beast::error_code ec, size_t) {
-                         if (ec || !keep_alive) return self->Close();
+                         if (ec) return self->Close();
+                         if (!keep_alive) return self->Linger();
                          self->Read();
                        });
+  }
+
+  // A lingering close (as nginx does): after the last response, stop sending and discard what the
+  // client is still writing (a rejected oversized body, say) for a bounded time and size, so the
+  // kernel does not answer the unread bytes with a reset that destroys the response in flight.
+  void Linger() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return Close();
+    if (!drain_) drain_ = std::make_unique<std::array<char, 16 * 1024>>();
+    stream_.expires_after(kLingerTimeout);
+    stream_.async_read_some(asio::buffer(*drain_),
+                            [self = shared_from_this()](beast::error_code rec, size_t n) {
+                              self->drained_ += n;
+                              if (rec || self->drained_ > kLingerBytes) return self->Close();
+                              self->Linger();
+                            });
   }
 
   void Close() {
@@ -110,6 +132,8 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::unique_ptr<std::array<char, 16 * 1024>> drain_;
+  size_t drained_ = 0;
   const Router* router_;
   std::atomic<size_t>* open_;
   std::string remote_;

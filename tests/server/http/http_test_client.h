@@ -31,11 +31,12 @@ inline HttpResult HttpCall(int port, const std::string& method, const std::strin
   for (const auto& [k, v] : headers) req.set(k, v);
   req.body() = body;
   req.prepare_payload();
-  http::write(stream, req);
+  beast::error_code ec;
+  // A server may answer (413, 431) before it has read the whole request; the answer is still read.
+  http::write(stream, req, ec);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
-  beast::error_code ec;
   http::read(stream, buffer, parser, ec);
   HttpResult r;
   if (ec) return r;
