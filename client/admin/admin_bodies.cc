@@ -315,4 +315,28 @@ absl::StatusOr<ConsumerRunningInfo> ConsumerRunningInfo::Decode(std::string_view
   return info;
 }
 
+std::string ConsumeMessageDirectlyResult::ToString() const {
+  return fmt::format(
+      "ConsumeMessageDirectlyResult [order={}, autoCommit={}, consumeResult={}, remark={}, "
+      "spentTimeMills={}]",
+      order, auto_commit, consume_result.empty() ? "null" : consume_result,
+      remark.empty() ? "null" : remark, spent_time_mills);
+}
+
+absl::StatusOr<ConsumeMessageDirectlyResult> ConsumeMessageDirectlyResult::Decode(
+    std::string_view body) {
+  rapidjson::Document doc;
+  TERN_RETURN_IF_ERROR(ParseBeanKeyedBody(body, doc));
+  ConsumeMessageDirectlyResult r;
+  TERN_RETURN_IF_ERROR(md::ReadMember(doc, "order", "$", r.order));
+  TERN_RETURN_IF_ERROR(md::ReadMember(doc, "autoCommit", "$", r.auto_commit));
+  TERN_RETURN_IF_ERROR(ReadEnum(doc, "consumeResult", "$",
+                                {"CR_SUCCESS", "CR_LATER", "CR_ROLLBACK", "CR_COMMIT",
+                                 "CR_THROW_EXCEPTION", "CR_RETURN_NULL"},
+                                r.consume_result));
+  TERN_RETURN_IF_ERROR(md::ReadMember(doc, "remark", "$", r.remark));
+  TERN_RETURN_IF_ERROR(md::ReadMember(doc, "spentTimeMills", "$", r.spent_time_mills));
+  return r;
+}
+
 }  // namespace tern::client::admin

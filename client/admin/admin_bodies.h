@@ -7,6 +7,7 @@
 //   QUERY_TOPIC_CONSUME_BY_WHO (300)   GroupList        {"groupList":["g"]}
 //   VIEW_BROKER_STATS_DATA (315)       BrokerStatsData  {"statsDay":{...},"statsHour":..,...}
 //   GET_CONSUMER_RUNNING_INFO (307)    ConsumerRunningInfo (properties, subscriptions, queues)
+//   CONSUME_MESSAGE_DIRECTLY (309)     ConsumeMessageDirectlyResult
 // MQ is a MessageQueue bean used as a map key (bean_key_json.h).
 //
 // Decoding is as lenient as fastjson: members in any order, unknown members ignored, missing
@@ -116,6 +117,18 @@ struct ConsumerRunningInfo {
   std::set<MessageQueue> mq_table;
   std::string jstack;
   static absl::StatusOr<ConsumerRunningInfo> Decode(std::string_view body);
+};
+
+// CONSUME_MESSAGE_DIRECTLY (309): what the consumer did with the message.
+struct ConsumeMessageDirectlyResult {
+  bool order = false;
+  bool auto_commit = true;
+  std::string consume_result;  // CMResult: CR_SUCCESS, CR_LATER, CR_ROLLBACK, ...
+  std::string remark;
+  int64_t spent_time_mills = 0;
+  // Java's toString.
+  std::string ToString() const;
+  static absl::StatusOr<ConsumeMessageDirectlyResult> Decode(std::string_view body);
 };
 
 // MQVersion.getVersionDesc: "V4_8_0" for 373, ... ("HIGHER_VERSION" past the table).

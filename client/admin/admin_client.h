@@ -126,6 +126,11 @@ class AdminClient {
                                                              const std::string& client_id,
                                                              bool jstack);
   absl::StatusOr<GroupList> TopicConsumedBy(const std::string& addr, const std::string& topic);
+  // CONSUME_MESSAGE_DIRECTLY (309): the broker holding the message hands it to one consumer
+  // of the group (`offset_msg_id` names the message; `addr` is its store host).
+  absl::StatusOr<ConsumeMessageDirectlyResult> ConsumeMessageDirectly(
+      const std::string& addr, const std::string& group, const std::string& client_id,
+      const std::string& offset_msg_id);
   absl::Status CreateSubscriptionGroup(const std::string& addr,
                                        const SubscriptionGroupConfig& config);
   absl::Status DeleteSubscriptionGroup(const std::string& addr, const std::string& group,
@@ -199,6 +204,9 @@ class AdminClient {
                                                        const std::string& key, int32_t max_num,
                                                        int64_t begin_ms, int64_t end_ms,
                                                        bool unique);
+  // 309 at the store host encoded in the offset message id.
+  absl::StatusOr<ConsumeMessageDirectlyResult> ConsumeMessageDirectlyById(
+      const std::string& group, const std::string& client_id, const std::string& offset_msg_id);
   // By UNIQ_KEY, falling back to reading `id` as an offset message id (Java's viewMessage).
   absl::StatusOr<MessageExt> ViewMessageByUniqueKey(const std::string& topic,
                                                     const std::string& id);

@@ -118,6 +118,20 @@ absl::StatusOr<GroupList> AdminClient::TopicConsumedBy(const std::string& addr,
   return GroupList::Decode(r.body);
 }
 
+absl::StatusOr<ConsumeMessageDirectlyResult> AdminClient::ConsumeMessageDirectly(
+    const std::string& addr, const std::string& group, const std::string& client_id,
+    const std::string& offset_msg_id) {
+  RemotingCommand cmd = RemotingCommand::Request(req::kConsumeMessageDirectly, 0);
+  PutString(cmd.MutableFields(), "consumerGroup", group);
+  PutString(cmd.MutableFields(), "clientId", client_id);
+  PutString(cmd.MutableFields(), "msgId", offset_msg_id);
+  TERN_ASSIGN_OR_RETURN(net::Response r,
+                        Call(Peer::kBroker, addr, std::move(cmd), "",
+                             fmt::format("CONSUME_MESSAGE_DIRECTLY (309) of {} by {} {}",
+                                         offset_msg_id, group, client_id)));
+  return ConsumeMessageDirectlyResult::Decode(r.body);
+}
+
 absl::Status AdminClient::CreateSubscriptionGroup(const std::string& addr,
                                                   const SubscriptionGroupConfig& g) {
   protocol::JsonWriter w;  // Java's SubscriptionGroupConfig bean, fields in fastjson's order

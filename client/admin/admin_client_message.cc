@@ -101,6 +101,16 @@ absl::StatusOr<std::vector<MessageExt>> AdminClient::QueryMessage(const std::str
   return found;
 }
 
+absl::StatusOr<ConsumeMessageDirectlyResult> AdminClient::ConsumeMessageDirectlyById(
+    const std::string& group, const std::string& client_id, const std::string& offset_msg_id) {
+  absl::StatusOr<engine::DecodedMessageId> id = engine::ParseOffsetMessageId(offset_msg_id);
+  if (!id.ok()) {
+    return absl::InvalidArgumentError(
+        fmt::format("'{}' is not an offset message id: {}", offset_msg_id, MessageOf(id.status())));
+  }
+  return ConsumeMessageDirectly(id->store_host.ToString(), group, client_id, offset_msg_id);
+}
+
 absl::StatusOr<MessageExt> AdminClient::ViewMessageByUniqueKey(const std::string& topic,
                                                                const std::string& id) {
   absl::StatusOr<std::vector<MessageExt>> by_key =

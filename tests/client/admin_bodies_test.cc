@@ -198,6 +198,22 @@ TEST(ConsumerRunningInfo, DecodesTheJavaBody) {
   EXPECT_EQ(info->mq_table.count(Mq("TopicTest", 3)), 1u);
 }
 
+TEST(ConsumeMessageDirectlyResult, DecodesTheJavaBody) {
+  absl::StatusOr<ConsumeMessageDirectlyResult> r =
+      ConsumeMessageDirectlyResult::Decode(Captured("java_309_consume_directly.json"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->consume_result, "CR_SUCCESS");
+  EXPECT_TRUE(r->auto_commit);
+  EXPECT_EQ(r->ToString(),
+            "ConsumeMessageDirectlyResult [order=false, autoCommit=true, consumeResult=CR_SUCCESS, "
+            "remark=null, spentTimeMills=0]");
+  absl::StatusOr<ConsumeMessageDirectlyResult> ordinal =
+      ConsumeMessageDirectlyResult::Decode(R"({"consumeResult":1,"remark":"later"})");
+  ASSERT_TRUE(ordinal.ok());
+  EXPECT_EQ(ordinal->consume_result, "CR_LATER");
+  EXPECT_FALSE(ConsumeMessageDirectlyResult::Decode(R"({"consumeResult":9})").ok());
+}
+
 TEST(OtherJavaBodies, DecodeWithTheSharedDecoders) {
   absl::StatusOr<engine::metadata::SubscriptionGroupFile> groups =
       engine::metadata::SubscriptionGroupFile::Decode(

@@ -221,7 +221,12 @@ TEST(AdminClient, SeesAnOnlinePushConsumer) {
   ASSERT_TRUE(consumer.Start().ok());
   Producer producer(config, ProducerOptions{.group = "admin_push_pg"});
   ASSERT_TRUE(producer.Start().ok());
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(producer.Send(Message("PushT", "b")).ok());
+  std::string sent_offset_id;
+  for (int i = 0; i < 4; ++i) {
+    absl::StatusOr<SendResult> r = producer.Send(Message("PushT", "b"));
+    ASSERT_TRUE(r.ok()) << r.status();
+    sent_offset_id = r->offset_msg_id;
+  }
   ASSERT_TRUE(WaitFor([&] { return consumed.load() >= 4; }));
 
   absl::StatusOr<ConsumerConnection> cc;
@@ -236,6 +241,12 @@ TEST(AdminClient, SeesAnOnlinePushConsumer) {
       admin->ExamineConsumerRunningInfo("admin_push", cc->connection_set[0].client_id);
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_FALSE(info->mq_table.empty());
+  // CONSUME_MESSAGE_DIRECTLY (309): the broker forwards the message to the consumer, whose
+  // verdict comes back.
+  absl::StatusOr<ConsumeMessageDirectlyResult> direct = admin->ConsumeMessageDirectlyById(
+      "admin_push", cc->connection_set[0].client_id, sent_offset_id);
+  ASSERT_TRUE(direct.ok()) << direct.status();
+  EXPECT_EQ(direct->consume_result, "CR_SUCCESS");
   absl::StatusOr<GroupList> groups = admin->QueryTopicConsumeByWho("PushT");
   ASSERT_TRUE(groups.ok()) << groups.status();
   EXPECT_THAT(groups->group_list, ::testing::Contains("admin_push"));
@@ -244,9 +255,17 @@ TEST(AdminClient, SeesAnOnlinePushConsumer) {
   ASSERT_TRUE(pc.ok()) << pc.status();
   EXPECT_EQ(pc->connection_set.size(), 1u);
   // With the consumer online, the broker computes the offsets and pushes them to the
-  // consumer (RESET_CONSUMER_CLIENT_OFFSET). The C++ push consumer does not act on that push
-  // yet (client/client_requests.cc has no handler for 220), so redelivery is not asserted
-  // here; Java consumers do reconsume (checked by hand against tern standalone).
+  // consumer (RESET_CONSUMER_CLIENT_OFFSET; redelivery is asserted in admin_requests_test).
+  // As in Java, the broker refuses while any queue of the group has no committed offset, so
+  // wait until the consumer's commits (sent with its pulls) have reached the broker.
+  ASSERT_TRUE(WaitFor([&] {
+    absl::StatusOr<ConsumeStats> stats = admin->ExamineConsumeStats("admin_push", "PushT");
+    if (!stats.ok() || stats->offset_table.size() != 2) return false;
+    for (const auto& [mq, w] : stats->offset_table) {
+      if (w.consumer_offset != w.broker_offset) return false;
+    }
+    return true;
+  }));
   absl::StatusOr<std::map<MessageQueue, int64_t>> reset =
       admin->ResetOffsetByTimestamp("PushT", "admin_push", 0, true, false);
   ASSERT_TRUE(reset.ok()) << reset.status();

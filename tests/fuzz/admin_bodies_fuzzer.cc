@@ -21,6 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)GroupList::Decode(text);
   (void)BrokerStatsData::Decode(text);
   (void)ConsumerRunningInfo::Decode(text);
+  (void)ConsumeMessageDirectlyResult::Decode(text);
   (void)ReadMessageQueueKey(text, "$");
   return 0;
 }

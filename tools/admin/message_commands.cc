@@ -130,8 +130,36 @@ void PrintDetail(Context& ctx, AdminClient& admin, const MessageExt& m, const st
 // --- queryMsgById ---
 
 struct ByIdFlags {
-  std::string ids, resend, body_dir = std::string(kDefaultBodyDir);
+  std::string ids, resend, group, client_id, body_dir = std::string(kDefaultBodyDir);
 };
+
+// queryMsgById / queryMsgByUniqueKey with -g and -d: CONSUME_MESSAGE_DIRECTLY.
+bool ConsumeDirectly(Context& ctx, AdminClient& admin, const std::string& group,
+                     const std::string& client_id, const std::string& offset_msg_id,
+                     protocol::JsonWriter& w) {
+  absl::StatusOr<client::admin::ConsumeMessageDirectlyResult> r =
+      admin.ConsumeMessageDirectlyById(group, client_id, offset_msg_id);
+  if (!r.ok()) {
+    ctx.Fail(r.status());
+    return false;
+  }
+  ctx.Print(r->ToString() + "\n");
+  w.BeginObject();
+  w.Key("offsetMsgId");
+  w.String(offset_msg_id);
+  w.Key("order");
+  w.Bool(r->order);
+  w.Key("autoCommit");
+  w.Bool(r->auto_commit);
+  w.Key("consumeResult");
+  w.String(r->consume_result);
+  w.Key("remark");
+  w.String(r->remark);
+  w.Key("spentTimeMills");
+  w.Int(r->spent_time_mills);
+  w.EndObject();
+  return true;
+}
 
 int RunQueryMsgById(Context& ctx, const ByIdFlags& f) {
   AdminClient* admin = ctx.Admin();
@@ -159,6 +187,10 @@ int RunQueryMsgById(Context& ctx, const ByIdFlags& f) {
     id.erase(0, id.find_first_not_of(' '));
     id.erase(id.find_last_not_of(' ') + 1);
     if (id.empty()) continue;
+    if (!f.group.empty() && !f.client_id.empty()) {
+      if (!ConsumeDirectly(ctx, *admin, f.group, f.client_id, id, w)) rc = kFailed;
+      continue;
+    }
     absl::StatusOr<MessageExt> m = admin->ViewMessage(id);
     if (!m.ok()) {
       rc = ctx.Fail(m.status());
@@ -222,7 +254,7 @@ int RunQueryMsgByKey(Context& ctx, const std::string& topic, const std::string& 
 }
 
 struct ByUniqueKeyFlags {
-  std::string id, topic, body_dir = std::string(kDefaultBodyDir);
+  std::string id, topic, group, client_id, body_dir = std::string(kDefaultBodyDir);
 };
 
 int RunQueryMsgByUniqueKey(Context& ctx, const ByUniqueKeyFlags& f) {
@@ -231,6 +263,11 @@ int RunQueryMsgByUniqueKey(Context& ctx, const ByUniqueKeyFlags& f) {
   absl::StatusOr<MessageExt> m = admin->ViewMessageByUniqueKey(f.topic, f.id);
   if (!m.ok()) return ctx.Fail(m.status());
   protocol::JsonWriter w;
+  if (!f.group.empty() && !f.client_id.empty()) {
+    if (!ConsumeDirectly(ctx, *admin, f.group, f.client_id, m->offset_msg_id, w)) return kFailed;
+    ctx.PrintJson(std::move(w).Finish());
+    return kOk;
+  }
   PrintDetail(ctx, *admin, *m, f.body_dir, /*offset_id_line=*/false, w);
   ctx.PrintJson(std::move(w).Finish());
   return kOk;
@@ -534,6 +571,8 @@ void AddMessageCommands(Registry& r) {
                  auto f = std::make_shared<ByIdFlags>();
                  cmd->add_option("-i,--msgId", f->ids, "Message Id (offset ids, comma-separated)")
                      ->required();
+                 cmd->add_option("-g,--consumerGroup", f->group, "consumer group name");
+                 cmd->add_option("-d,--clientId", f->client_id, "The consumer's client id");
                  cmd->add_option("-s,--sendMessage", f->resend, "resend message (true|false)");
                  cmd->add_option(
                      "--bodyDir", f->body_dir,
@@ -559,6 +598,8 @@ void AddMessageCommands(Registry& r) {
   r.push_back({"queryMsgByUniqueKey", "Query Message by Unique key", [](CLI::App* cmd) -> RunFn {
                  auto f = std::make_shared<ByUniqueKeyFlags>();
                  cmd->add_option("-i,--msgId", f->id, "Message Id")->required();
+                 cmd->add_option("-g,--consumerGroup", f->group, "consumer group name");
+                 cmd->add_option("-d,--clientId", f->client_id, "The consumer's client id");
                  cmd->add_option("-t,--topic", f->topic, "The topic of msg")->required();
                  cmd->add_option("--bodyDir", f->body_dir, "where message bodies are written");
                  return [f](Context& ctx) { return RunQueryMsgByUniqueKey(ctx, *f); };
