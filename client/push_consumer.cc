@@ -11,6 +11,7 @@
 #include "engine/base/clock.h"
 #include "engine/base/strings.h"
 #include "engine/base/thread_name.h"
+#include "engine/filter/sql_parser.h"
 
 namespace tern::client {
 
@@ -44,11 +45,17 @@ PushConsumer::PushConsumer(ClientConfig config, PushConsumerOptions options)
 
 PushConsumer::~PushConsumer() { Shutdown(); }
 
-absl::Status PushConsumer::Subscribe(const std::string& topic, const std::string& expression) {
+absl::Status PushConsumer::Subscribe(const std::string& topic, const std::string& expression,
+                                     ExpressionType type) {
   if (running_.load()) return absl::FailedPreconditionError("subscribe before Start()");
+  if (type == ExpressionType::kSql92) {
+    if (absl::StatusOr<filter::SqlExpression> e = filter::ParseSql(expression); !e.ok()) {
+      return e.status();
+    }
+  }
   const std::string wire = instance_->Wrap(topic);
-  absl::StatusOr<protocol::SubscriptionData> sub =
-      protocol::BuildSubscription(wire, expression, "TAG", NowMillis());
+  absl::StatusOr<protocol::SubscriptionData> sub = protocol::BuildSubscription(
+      wire, expression, type == ExpressionType::kSql92 ? "SQL92" : "TAG", NowMillis());
   if (!sub.ok()) return sub.status();
   MutexLock lock(&mu_);
   subscriptions_[wire] = *std::move(sub);

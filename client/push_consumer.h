@@ -49,6 +49,8 @@ namespace tern::client {
 enum class ConsumeResult { kSuccess, kReconsumeLater };
 enum class MessageModel { kClustering, kBroadcasting };
 enum class ConsumeFrom { kLastOffset, kFirstOffset, kTimestamp };
+// How a subscription's expression reads: tags, or an SQL92 condition on message properties.
+enum class ExpressionType { kTag, kSql92 };
 
 struct ConsumeContext {
   MessageQueue queue;  // user topic name
@@ -104,8 +106,11 @@ class PushConsumer {
   PushConsumer(const PushConsumer&) = delete;
   PushConsumer& operator=(const PushConsumer&) = delete;
 
-  // `expression`: "*", "TagA", "TagA || TagB".
-  absl::Status Subscribe(const std::string& topic, const std::string& expression);
+  // `expression`: "*", "TagA", "TagA || TagB"; with kSql92 a condition on message properties
+  // ("a > 5 AND TAGS IN ('TagA')", RocketMQ's MessageSelector.bySql), checked here and
+  // filtered by the broker (which must allow it: enablePropertyFilter).
+  absl::Status Subscribe(const std::string& topic, const std::string& expression,
+                         ExpressionType type = ExpressionType::kTag);
   void RegisterListener(MessageListener listener);
   // ORDERLY mode: the messages of one queue are consumed by one thread at a time, in queue
   // order; in clustering mode only while this member holds the queue's broker lock

@@ -18,14 +18,18 @@
 #include "server/broker/admin_stats_processor.h"
 #include "server/broker/broker_context.h"
 #include "server/broker/broker_stats.h"
+#include "server/broker/client_config_check.h"
 #include "server/broker/consumer_processor.h"
 #include "server/broker/lock_processor.h"
 #include "server/broker/metrics_exporter.h"
 #include "server/broker/namesrv_registrar.h"
 #include "server/broker/pull_processor.h"
 #include "server/broker/query_processor.h"
+#include "server/broker/reroute_services.h"
 #include "server/broker/send_processor.h"
+#include "server/broker/sql_filter_cache.h"
 #include "server/broker/tps_sampler.h"
+#include "server/dashboard/dashboard.h"
 #include "server/http/http_server.h"
 #include "server/net/client.h"
 #include "server/net/server.h"
@@ -44,10 +48,13 @@ class BrokerImpl {
   std::unique_ptr<net::IoPool> own_pool_;
   net::IoPool* pool_ = nullptr;
   BrokerCounters counters_;
+  // Before store_: the store's dispatch thread calls into it until the store is destroyed.
+  std::unique_ptr<RerouteServices> reroute_;
   std::unique_ptr<TopicConfigManager> topics_;
   std::unique_ptr<SubscriptionGroupManager> groups_;
   std::unique_ptr<ConsumerOffsetManager> offsets_;
   ClientRegistry clients_;
+  SqlFilterCache sql_filters_;
   QueueLockManager locks_;
   BrokerContext ctx_;
   std::unique_ptr<PullProcessor> pull_;
@@ -65,6 +72,7 @@ class BrokerImpl {
   // HTTP endpoint (/metrics; the dashboard's pages and API).
   http::Router http_router_;
   std::unique_ptr<MetricsExporter> metrics_;
+  std::unique_ptr<dashboard::Dashboard> dashboard_;  // its routes are in http_router_
   std::unique_ptr<http::HttpServer> http_;
   absl::Status StartHttp();
   std::unique_ptr<engine::MessageStore> store_;
@@ -126,6 +134,7 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
   ctx_.groups = groups_.get();
   ctx_.offsets = offsets_.get();
   ctx_.clients = &clients_;
+  ctx_.sql_filters = &sql_filters_;
   ctx_.locks = &locks_;
   ctx_.counters = &counters_;
   ctx_.boot_timestamp = boot;
@@ -143,19 +152,25 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
 
   // The store: long-poll wake-ups come from its dispatch thread.
   PullProcessor* pull = pull_.get();
+  reroute_ = std::make_unique<RerouteServices>(&ctx_);
+  ctx_.reroute = reroute_.get();
+  RerouteServices* reroute = reroute_.get();
   BrokerStats* stats = stats_.get();
   absl::StatusOr<std::unique_ptr<engine::MessageStore>> store = engine::MessageStore::Open(
-      config_.ToStoreOptions(), fs, [pull, stats](const engine::DispatchRecord& d) {
+      config_.ToStoreOptions(), fs, [pull, stats, reroute](const engine::DispatchRecord& d) {
+        reroute->OnDispatch(d);
         stats->OnPut(d.topic, 1, d.size, d.store_timestamp);
         const int32_t tx = engine::format::TransactionType(d.sys_flag);
         if (tx == engine::format::kTransactionNotType ||
             tx == engine::format::kTransactionCommitType) {
-          pull->OnArrival(d.topic, d.queue_id, d.queue_offset + 1, d.tags_code);
+          pull->OnArrival(d.topic, d.queue_id, d.queue_offset + 1, d.tags_code, d.properties);
         }
       });
   if (!store.ok()) return store.status();
   store_ = *std::move(store);
   ctx_.store = store_.get();
+  if (absl::Status s = reroute_->Load(fs, warn); !s.ok()) return s;
+  reroute_->Register(handlers_);
 
   send_ = std::make_unique<SendProcessor>(&ctx_);
   consumer_ = std::make_unique<ConsumerProcessor>(&ctx_);
@@ -182,6 +197,7 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
   consumer_->Register(handlers_);
   query_->Register(handlers_);
   admin_->Register(handlers_);
+  RegisterClientConfigCheck(&ctx_, handlers_);
   admin_stats_ = std::make_unique<AdminStatsProcessor>(&ctx_, stats_.get());
   admin_stats_->Register(handlers_);
   admin_groups_ = std::make_unique<AdminGroupProcessor>(&ctx_);
@@ -224,6 +240,7 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
   registrar_ = std::make_unique<NamesrvRegistrar>(client_.get(), &config_, topics_.get(), addr_);
   ctx_.register_all = [this] { registrar_->RegisterAllOneway(); };
   ctx_.register_topic = [this](const TopicConfig& t) { registrar_->RegisterTopic(t); };
+  reroute_->Start();
   pull_->Start();
   if (config_.namesrv_list().empty()) {
     spdlog::warn("broker {}: no namesrvAddr configured; clients cannot find this broker",
@@ -256,11 +273,20 @@ absl::Status BrokerImpl::StartHttp() {
     r.body = metrics_->Render();
     return r;
   });
-  http_router_.Add("GET", "/healthz", [](const http::HttpRequest&) {
-    return http::HttpResponse::Text(200, "ok\n");
-  });
+  http_router_.Add("GET", "/healthz",
+                   [](const http::HttpRequest&) { return http::HttpResponse::Text(200, "ok\n"); });
+  dashboard::DashboardOptions dashboard;
+  dashboard.namesrv_addrs = config_.namesrv_list();
+  dashboard.users = config_.dashboard_users;
+  dashboard.http_address = options->address;
+  dashboard.sample_interval = std::chrono::milliseconds(config_.dashboard_sample_interval_ms);
+  absl::StatusOr<std::unique_ptr<dashboard::Dashboard>> d =
+      dashboard::AddRoutes(http_router_, std::move(dashboard));
+  if (!d.ok()) return d.status();
+  dashboard_ = *std::move(d);
   absl::StatusOr<std::unique_ptr<http::HttpServer>> server =
       http::HttpServer::Start(*options, &http_router_);
+  if (!server.ok()) dashboard_.reset();
   if (!server.ok() && config_.http_addr_optional) {
     spdlog::warn("broker {}: no HTTP endpoint (/metrics): {} (set --http-addr to choose another)",
                  config_.broker_name, MessageOf(server.status()));
@@ -268,8 +294,8 @@ absl::Status BrokerImpl::StartHttp() {
   }
   if (!server.ok()) return server.status();
   http_ = *std::move(server);
-  spdlog::info("broker {}: http on {}:{} (/metrics)", config_.broker_name, options->address,
-               http_->port());
+  spdlog::info("broker {}: http on {}:{} (/metrics, dashboard)", config_.broker_name,
+               options->address, http_->port());
   return absl::OkStatus();
 }
 
@@ -323,9 +349,10 @@ void BrokerImpl::WarnInconsistentSubscriptions() {
     for (const std::string& c : info->inconsistent) {
       const std::string key = g + "/" + c;
       if (!inconsistent_logged_.count(key)) {
-        spdlog::warn("consumer group {}: client {} subscribes differently from the rest of the "
-                     "group (inconsistent subscriptions lose messages; RocketMQ #2836)",
-                     g, c);
+        spdlog::warn(
+            "consumer group {}: client {} subscribes differently from the rest of the "
+            "group (inconsistent subscriptions lose messages; RocketMQ #2836)",
+            g, c);
       }
       now.insert(key);
     }
@@ -343,6 +370,7 @@ void BrokerImpl::Shutdown() {
   }
   if (cron_.joinable()) cron_.join();
   if (http_) http_->Stop();      // no page or scrape runs after this
+  dashboard_.reset();            // its sampler calls this broker
   if (server_) server_->Stop();  // no request handler runs after this
   {
     WriterLock lock(&tasks_guard_->mu);
@@ -352,6 +380,7 @@ void BrokerImpl::Shutdown() {
     (void)registrar_->UnregisterAllSync(std::chrono::milliseconds(1000));
   }
   if (pull_) pull_->Stop();
+  if (reroute_) reroute_->Stop();  // before the offsets it commits are persisted
   if (client_) client_->CloseAll();
   if (own_pool_) own_pool_->Stop();
   if (offsets_) {
@@ -380,5 +409,6 @@ int Broker::http_port() const { return impl_->http_ ? impl_->http_->port() : 0; 
 std::string Broker::addr() const { return impl_->addr_; }
 const BrokerConfig& Broker::config() const { return impl_->config_; }
 engine::MessageStore& Broker::store() { return *impl_->store_; }
+RerouteServices& Broker::reroute() { return *impl_->reroute_; }
 
 }  // namespace tern::broker

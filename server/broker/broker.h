@@ -22,6 +22,7 @@
 namespace tern::broker {
 
 class BrokerImpl;
+class RerouteServices;
 
 class Broker {
  public:
@@ -43,6 +44,8 @@ class Broker {
   std::string addr() const;
   const BrokerConfig& config() const;
   engine::MessageStore& store();
+  // Delays, timers, retry/DLQ, transactions (reroute_services.h).
+  RerouteServices& reroute();
 
  private:
   explicit Broker(std::unique_ptr<BrokerImpl> impl);

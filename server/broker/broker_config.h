@@ -46,6 +46,8 @@ struct BrokerConfig {
   bool admin_allow_remote = false;
   bool long_polling_enable = true;
   int64_t short_polling_time_mills = 1000;
+  // SQL92 subscriptions (property filtering). Java defaults to false; Tern to true.
+  bool enable_property_filter = true;
   int64_t flush_consumer_offset_interval_ms = 5000;
   int64_t register_name_server_period_ms = 30000;
   std::string region_id = "DefaultRegion";
@@ -65,6 +67,16 @@ struct BrokerConfig {
   int max_hash_slot_num = 5000000;
   int max_index_num = 20000000;
   std::string message_delay_level = "1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h";
+  // Delays, timers, transactions (reroute_services.h). Progress files (delayOffset.json,
+  // timerProgress.json) are written this often.
+  int64_t flush_delay_offset_interval_ms = 10000;
+  // Farthest delivery time a timer message (TIMER_DELAY_SEC, TIMER_DELIVER_MS,
+  // __STARTDELIVERTIME) may ask for; further is refused (RocketMQ 5's timerMaxDelaySec).
+  int64_t timer_max_delay_sec = 3 * 24 * 3600;
+  int64_t transaction_timeout_ms = 6000;          // transactionTimeOut
+  int64_t transaction_check_interval_ms = 60000;  // transactionCheckInterval
+  int transaction_check_max = 15;                 // transactionCheckMax
+  bool reject_transaction_message = false;
   int64_t max_transfer_bytes_on_message_in_memory = 256 * 1024;
   int max_transfer_count_on_message_in_memory = 32;
   int64_t max_transfer_bytes_on_message_in_disk = 64 * 1024;
@@ -84,6 +96,11 @@ struct BrokerConfig {
   // Set by the CLI when http_addr is its default: failing to bind is then a warning (not a
   // broker.conf key).
   bool http_addr_optional = false;
+  // Dashboard logins (server/dashboard/auth.h): "name:password:role,..." (role admin or read;
+  // a password may be given as sha256:<hex>). Empty: no login.
+  std::string dashboard_users;
+  // How often the dashboard samples each broker's counters for its TPS charts.
+  int64_t dashboard_sample_interval_ms = 5000;
   // Cardinality cap of each /metrics family (series beyond it are dropped and counted).
   int64_t metrics_max_series_per_family = 10000;
   // Admin codes forwarded to a client (GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY)

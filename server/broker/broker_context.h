@@ -23,6 +23,8 @@
 namespace tern::broker {
 
 class BrokerStats;
+class RerouteServices;
+class SqlFilterCache;
 
 // Message counters for runtime info and metrics.
 struct BrokerCounters {
@@ -43,10 +45,12 @@ struct BrokerContext {
   SubscriptionGroupManager* groups = nullptr;
   ConsumerOffsetManager* offsets = nullptr;
   ClientRegistry* clients = nullptr;
+  // Compiled SQL92 subscriptions (sql_filter_cache.h).
+  SqlFilterCache* sql_filters = nullptr;
   QueueLockManager* locks = nullptr;  // orderly consumers' queue locks
   BrokerCounters* counters = nullptr;
   BrokerStats* stats = nullptr;  // per-topic/group traffic windows (broker_stats.h)
-  engine::HostPort store_host;  // brokerIP1:listenPort, embedded in message ids
+  engine::HostPort store_host;   // brokerIP1:listenPort, embedded in message ids
   int64_t boot_timestamp = 0;
   // Re-registers with every name server now (a full, oneway registration), e.g. after a topic
   // was created on the fly.
@@ -55,6 +59,8 @@ struct BrokerContext {
   std::function<void(const TopicConfig&)> register_topic;
   // Posts a task to an I/O thread (long-poll re-runs).
   std::function<void(std::function<void()>)> post;
+  // Delays, timers, retry/DLQ, transactions (reroute_services.h).
+  RerouteServices* reroute = nullptr;
 };
 
 // Refuses admin write codes from non-loopback peers unless adminAllowRemote is set

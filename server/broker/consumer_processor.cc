@@ -8,6 +8,7 @@
 #include "engine/base/clock.h"
 #include "engine/base/strings.h"
 #include "server/broker/heartbeat.h"
+#include "server/broker/sql_filter_cache.h"
 #include "server/remoting/codes.h"
 #include "server/remoting/headers/client.h"
 #include "server/remoting/headers/offset.h"
@@ -85,6 +86,7 @@ void ConsumerProcessor::HeartBeat(const ChannelPtr& channel, const RemotingComma
         ctx_->register_all();
       }
     }
+    if (ctx_->config->enable_property_filter) ctx_->sql_filters->Prepare(c.subscriptions);
     if (ctx_->clients->RegisterConsumer(c, client)) NotifyConsumerIdsChanged(c.group);
   }
   for (const std::string& p : hb->producer_groups) ctx_->clients->RegisterProducer(p, client);

@@ -36,7 +36,7 @@ void PullHoldService::Park(ParkedPull pull) {
 }
 
 void PullHoldService::OnArrival(std::string_view topic, int32_t queue_id, int64_t max_offset,
-                                int64_t tags_code, bool any_tag) {
+                                int64_t tags_code, std::string_view properties, bool any_tag) {
   if (count_.load(std::memory_order_relaxed) == 0) return;
   std::vector<ParkedPull> ready;
   {
@@ -46,8 +46,10 @@ void PullHoldService::OnArrival(std::string_view topic, int32_t queue_id, int64_
     std::vector<ParkedPull>& list = it->second;
     for (size_t i = 0; i < list.size();) {
       ParkedPull& p = list[i];
-      const bool wake = p.header.queue_offset < max_offset &&
-                        (any_tag || p.filter == nullptr || p.filter->MatchByTagsCode(tags_code));
+      const bool wake =
+          p.header.queue_offset < max_offset &&
+          (any_tag || p.filter == nullptr ||
+           (p.filter->MatchByTagsCode(tags_code) && p.filter->MatchByProperties(properties)));
       if (wake || p.channel->closed()) {
         if (wake) ready.push_back(std::move(p));
         list[i] = std::move(list.back());

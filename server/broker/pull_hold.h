@@ -1,6 +1,8 @@
 // pull_hold.h: long polling — PULL requests that found nothing are parked per (topic, queue)
 // and re-run when the dispatcher makes a matching message visible, or when their suspend
-// time runs out (protocol.md 2.5 step 5).
+// time runs out (protocol.md 2.5 step 5). "Matching" is the parked filter's tag-code check
+// and, for property filters (SQL92), its evaluation on the arrived message's properties, as
+// Java's PullRequestHoldService does: a message an SQL92 consumer does not want wakes nobody.
 //
 // Wake-ups come from the store's dispatch listener (OnArrival, on the dispatch thread); it
 // costs one atomic load when nothing is parked. Deadlines are kept by one thread that sleeps
@@ -34,7 +36,7 @@ struct ParkedPull {
   remoting::ChannelPtr channel;
   remoting::RemotingCommand request;
   remoting::PullMessageRequestHeader header;
-  std::shared_ptr<const TagFilter> filter;
+  std::shared_ptr<const engine::MessageFilter> filter;  // null: everything matches
   MonoClock::time_point deadline;
 };
 
@@ -51,11 +53,11 @@ class PullHoldService {
   void Stop();
 
   void Park(ParkedPull pull);
-  // A message with `tags_code` became visible in (topic, queue); the queue now ends at
-  // `max_offset` (exclusive). With `any_tag`, wakes every pull behind max_offset whatever its
-  // filter (a re-check after parking, when the arrived message's tag is unknown).
+  // A message with `tags_code` and `properties` became visible in (topic, queue); the queue
+  // now ends at `max_offset` (exclusive). With `any_tag`, wakes every pull behind max_offset
+  // whatever its filter (a re-check after parking, when the arrived message is unknown).
   void OnArrival(std::string_view topic, int32_t queue_id, int64_t max_offset, int64_t tags_code,
-                 bool any_tag = false);
+                 std::string_view properties, bool any_tag = false);
 
   size_t parked() const { return count_.load(std::memory_order_relaxed); }
 

@@ -6,6 +6,7 @@
 #include "engine/base/clock.h"
 #include "engine/base/strings.h"
 #include "server/broker/broker_stats.h"
+#include "server/broker/sql_filter_cache.h"
 #include "server/remoting/codes.h"
 
 namespace tern::broker {
@@ -111,17 +112,29 @@ void PullProcessor::Handle(const ChannelPtr& channel, RemotingCommand request) {
     }
     sub = it->second;
   }
-  if (sub.expression_type == "SQL92") {
-    return Reply(channel, request, code::kSystemError,
-                 "SQL92 filtering is not supported by this broker yet");
+  std::shared_ptr<const engine::MessageFilter> filter;
+  if (sub.expression_type == kExpressionTypeSql92) {
+    if (!cfg.enable_property_filter) {
+      return Reply(channel, request, code::kSystemError,
+                   "The broker does not support consumer to filter message by SQL92");
+    }
+    absl::StatusOr<std::shared_ptr<const engine::MessageFilter>> sql =
+        ctx_->sql_filters->Get(sub.sub_string);
+    if (!sql.ok()) {
+      return Reply(
+          channel, request, code::kSubscriptionParseFailed,
+          fmt::format("parse the consumer's subscription failed: {}", MessageOf(sql.status())));
+    }
+    filter = *std::move(sql);
+  } else if (!sub.all()) {
+    filter = std::make_shared<const TagFilter>(sub);
   }
-  Process(channel, std::move(request), *header,
-          sub.all() ? nullptr : std::make_shared<const TagFilter>(sub), /*first_pass=*/true);
+  Process(channel, std::move(request), *header, std::move(filter), /*first_pass=*/true);
 }
 
 void PullProcessor::Process(const ChannelPtr& channel, RemotingCommand request,
                             const remoting::PullMessageRequestHeader& header,
-                            std::shared_ptr<const TagFilter> filter, bool first_pass) {
+                            std::shared_ptr<const engine::MessageFilter> filter, bool first_pass) {
   if (channel->closed()) return;
   const BrokerConfig& cfg = *ctx_->config;
   auto result = std::make_shared<engine::GetMessageResult>(
@@ -168,7 +181,7 @@ void PullProcessor::Process(const ChannelPtr& channel, RemotingCommand request,
     // A message may have arrived between the read and the park: look once more.
     const int64_t max = ctx_->store->reader().MaxOffsetInQueue(header.topic, header.queue_id);
     if (max > header.queue_offset) {
-      hold_.OnArrival(header.topic, header.queue_id, max, 0, /*any_tag=*/true);
+      hold_.OnArrival(header.topic, header.queue_id, max, 0, {}, /*any_tag=*/true);
     }
     return;
   }

@@ -2,9 +2,12 @@
 //
 // Checks (protocol.md 2.5): broker/topic readable, group config (auto-created), consume
 // enabled, queue id, subscription from the request (SUBSCRIPTION bit) or from heartbeats
-// (24 / 25 otherwise). Reads through the store (tag filter on the ConsumeQueue), maps the
-// store status to RocketMQ's codes with the four mandatory header fields, commits the offset
-// when asked, and answers with the stored records as zero-copy views. A pull that finds
+// (24 / 25 otherwise). SQL92 subscriptions filter on message properties: refused with 1 when
+// enablePropertyFilter is off, 23 when the expression does not compile (compiled expressions
+// come from the broker's SqlFilterCache). Reads through the store (tag filter on the
+// ConsumeQueue, property filter on the record), maps the store status to RocketMQ's codes
+// with the four mandatory header fields, commits the offset when asked, and answers with the
+// stored records as zero-copy views. A pull that finds
 // nothing (19) with the SUSPEND bit is parked in the PullHoldService and answered when a
 // matching message arrives or its suspend time ends.
 //
@@ -31,9 +34,10 @@ class PullProcessor {
   void Start();
   void Stop();
 
-  // The dispatch listener hook: wakes parked pulls of this queue.
-  void OnArrival(std::string_view topic, int32_t queue_id, int64_t max_offset, int64_t tags_code) {
-    hold_.OnArrival(topic, queue_id, max_offset, tags_code);
+  // The dispatch listener hook: wakes parked pulls of this queue that want the message.
+  void OnArrival(std::string_view topic, int32_t queue_id, int64_t max_offset, int64_t tags_code,
+                 std::string_view properties) {
+    hold_.OnArrival(topic, queue_id, max_offset, tags_code, properties);
   }
   size_t parked() const { return hold_.parked(); }
 
@@ -42,7 +46,7 @@ class PullProcessor {
   // `first_pass`: the original request (may commit and park); false for a re-run.
   void Process(const remoting::ChannelPtr& channel, remoting::RemotingCommand request,
                const remoting::PullMessageRequestHeader& header,
-               std::shared_ptr<const TagFilter> filter, bool first_pass);
+               std::shared_ptr<const engine::MessageFilter> filter, bool first_pass);
 
   BrokerContext* const ctx_;
   PullHoldService hold_;

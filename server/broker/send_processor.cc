@@ -4,10 +4,15 @@
 
 #include <random>
 
+#include "engine/base/clock.h"
 #include "engine/base/strings.h"
 #include "engine/commit_log_format.h"
 #include "engine/consume_queue.h"
 #include "engine/properties.h"
+#include "server/broker/delay_route.h"
+#include "server/broker/reput.h"
+#include "server/broker/reroute_services.h"
+#include "server/broker/retry_dlq.h"
 #include "server/remoting/batch_body.h"
 #include "server/remoting/codes.h"
 #include "server/remoting/header_fields.h"
@@ -56,6 +61,26 @@ class SendFlushWaiter final : public engine::FlushWaiter {
   std::atomic<int> stage_{0};
 };
 
+int32_t RouteErrorCode(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kNotFound:
+      return code::kSubscriptionGroupNotExist;
+    case absl::StatusCode::kPermissionDenied:
+      return code::kNoPermission;
+    case absl::StatusCode::kInvalidArgument:
+      return code::kMessageIllegal;
+    default:
+      return code::kSystemError;
+  }
+}
+
+std::optional<int32_t> Int32Property(std::string_view props, std::string_view name) {
+  const std::optional<std::string_view> v = engine::FindProperty(props, name);
+  const std::optional<int64_t> n = v ? ParseDecimal(*v) : std::nullopt;
+  if (!n || *n < INT32_MIN || *n > INT32_MAX) return std::nullopt;
+  return static_cast<int32_t>(*n);
+}
+
 int32_t RandomQueue(int32_t n) {
   thread_local std::minstd_rand rng(std::random_device{}());
   return n <= 0 ? 0 : static_cast<int32_t>(rng() % static_cast<uint32_t>(n));
@@ -86,6 +111,94 @@ int32_t SendErrorCode(const absl::Status& status) {
     default:
       return code::kSystemError;
   }
+}
+
+absl::StatusOr<SendProcessor::Routed> SendProcessor::Route(
+    const RemotingCommand& request, const remoting::SendMessageRequestHeader& header,
+    int32_t queue_id, std::string_view client_props, bool batch) const {
+  namespace prop = engine::property;
+  const BrokerConfig& cfg = *ctx_->config;
+  Routed r;
+  r.topic = header.topic;
+  r.queue_id = queue_id;
+  r.sys_flag = header.sys_flag;
+  r.reconsume_times = header.reconsume_times.value_or(0);
+  const bool retry = header.topic.starts_with(kRetryGroupTopicPrefix);
+  const int32_t max_level = ctx_->reroute->delay_levels().max_level();
+  const int64_t max_timer_ms = cfg.timer_max_delay_sec * 1000;
+  if (batch) {
+    if (retry) {
+      return absl::InvalidArgumentError(
+          fmt::format("batch request does not support retry group {}", header.topic));
+    }
+    absl::StatusOr<DelayDecision> d =
+        ClassifyDelay(client_props, NowMillis(), max_level, max_timer_ms);
+    if (!d.ok()) return d.status();
+    if (d->kind != DelayDecision::Kind::kNone) {
+      return absl::InvalidArgumentError(
+          "batch message does not support delay levels or timer delivery");
+    }
+    return r;
+  }
+  std::string props = StoredProperties(client_props, cfg.broker_cluster_name);
+  if (retry) {
+    const std::string_view group =
+        std::string_view(header.topic).substr(kRetryGroupTopicPrefix.size());
+    absl::StatusOr<SubscriptionGroupConfig> g = FindGroupForRetry(*ctx_, group);
+    if (!g.ok()) return g.status();
+    std::optional<int32_t> client_max = header.max_reconsume_times;
+    if (!client_max) client_max = Int32Property(client_props, prop::kMaxReconsumeTimes);
+    const int32_t max_times = EffectiveMaxReconsumeTimes(request.version, client_max, *g);
+    if (r.reconsume_times <= 0) {
+      r.reconsume_times = Int32Property(client_props, prop::kReconsumeTime).value_or(0);
+    }
+    if (r.reconsume_times >= max_times) {
+      absl::StatusOr<TopicConfig> dlq = EnsureDlqTopic(*ctx_, group);
+      if (!dlq.ok()) return dlq.status();
+      r.topic = dlq->topic_name;
+      r.queue_id = 0;
+      r.properties = EditProperties(props, {}, {prop::kDelayLevel});
+      return r;
+    }
+  }
+  if (const std::optional<std::string_view> tran =
+          engine::FindProperty(client_props, prop::kTransactionPrepared);
+      tran && remoting::ParseJavaBool(*tran)) {
+    if (cfg.reject_transaction_message) {
+      return absl::PermissionDeniedError(
+          fmt::format("the broker[{}] sending transaction message is forbidden", cfg.broker_ip1));
+    }
+    const std::string qid = std::to_string(queue_id);
+    r.properties =
+        EditProperties(props, {{prop::kRealTopic, header.topic}, {prop::kRealQueueId, qid}},
+                       {prop::kTransactionPreparedQueueOffset, prop::kTransactionCheckTimes});
+    r.sys_flag &= ~engine::format::kTransactionTypeMask;
+    r.topic = kTransHalfTopic;
+    r.queue_id = 0;
+    return r;
+  }
+  const int32_t tx = engine::format::TransactionType(r.sys_flag);
+  if (tx != engine::format::kTransactionNotType && tx != engine::format::kTransactionCommitType) {
+    return r;
+  }
+  absl::StatusOr<DelayDecision> d =
+      ClassifyDelay(client_props, NowMillis(), max_level, max_timer_ms);
+  if (!d.ok()) return d.status();
+  switch (d->kind) {
+    case DelayDecision::Kind::kNone:
+      break;
+    case DelayDecision::Kind::kLevel:
+      r.properties = ScheduleProperties(props, header.topic, queue_id, d->level);
+      r.topic = engine::kScheduleTopic;
+      r.queue_id = d->level - 1;
+      break;
+    case DelayDecision::Kind::kTimer:
+      r.properties = TimerProperties(props, header.topic, queue_id, d->deliver_ms);
+      r.topic = kTimerTopic;
+      r.queue_id = 0;
+      break;
+  }
+  return r;
 }
 
 void SendProcessor::Register(remoting::HandlerTable& table) {
@@ -124,7 +237,7 @@ void SendProcessor::Handle(const ChannelPtr& channel, RemotingCommand request, s
                                                 "^[%|a-zA-Z0-9_-]+$ and be at most 127 characters",
                                                 topic));
   }
-  if (IsNotSendableSystemTopic(topic)) {
+  if (IsNotSendableSystemTopic(topic) || topic == kTimerTopic) {
     return fail(code::kNoPermission,
                 fmt::format("sending message to topic[{}] is forbidden (system topic)", topic));
   }
@@ -160,19 +273,13 @@ void SendProcessor::Handle(const ChannelPtr& channel, RemotingCommand request, s
 
   const std::string_view client_props =
       header->properties ? std::string_view(*header->properties) : std::string_view();
-  if (auto tran = engine::FindProperty(client_props, engine::property::kTransactionPrepared);
-      tran && remoting::ParseJavaBool(*tran)) {
-    return fail(code::kNoPermission,
-                "transactional messages are not supported by this broker yet (the message was "
-                "not stored)");
-  }
-  if (auto delay = engine::FindProperty(client_props, engine::property::kDelayLevel);
-      delay && *delay != "0") {
-    return fail(code::kMessageIllegal,
-                "delay levels are not supported by this broker yet (the message was not stored)");
-  }
   if (batch && (header->sys_flag & engine::format::kTransactionTypeMask) != 0) {
     return fail(code::kMessageIllegal, "batch message does not support transaction messages");
+  }
+  // Where the message really goes: %RETRY% redirects, half messages, delays, timers.
+  absl::StatusOr<Routed> routed = Route(request, *header, queue_id, client_props, batch);
+  if (!routed.ok()) {
+    return fail(RouteErrorCode(routed.status()), std::string(MessageOf(routed.status())));
   }
 
   // Back-pressure: never a silent stall.
@@ -197,17 +304,17 @@ void SendProcessor::Handle(const ChannelPtr& channel, RemotingCommand request, s
   }
 
   engine::MessageToStore base;
-  base.topic = topic;
-  base.queue_id = queue_id;
+  base.topic = routed->topic;
+  base.queue_id = routed->queue_id;
   base.flag = header->flag;
-  base.sys_flag = header->sys_flag;
+  base.sys_flag = routed->sys_flag;
   base.born_timestamp = header->born_timestamp;
   if (absl::StatusOr<engine::HostPort> born = engine::HostPort::Parse(channel->remote_address());
       born.ok()) {
     base.born_host = *born;
   }
   base.store_host = ctx_->store_host;
-  base.reconsume_times = header->reconsume_times.value_or(0);
+  base.reconsume_times = routed->reconsume_times;
 
   absl::StatusOr<engine::PutOutcome> put;
   // Only used (and then freed by itself) when the store registers it for a group commit.
@@ -219,7 +326,9 @@ void SendProcessor::Handle(const ChannelPtr& channel, RemotingCommand request, s
   std::vector<int64_t> offsets;
   int messages = 1;
   if (!batch) {
-    const std::string props = StoredProperties(client_props, cfg.broker_cluster_name);
+    const std::string props = routed->properties
+                                  ? *routed->properties
+                                  : StoredProperties(client_props, cfg.broker_cluster_name);
     base.body = AsBytes(body);
     base.properties = props;
     put = ctx_->store->PutMessage(base, waiter);

@@ -36,8 +36,8 @@ struct SubscriptionData {
 };
 
 // Builds a TAG subscription from an expression ("*", "", "TagA || TagB"). Tags are trimmed;
-// empty ones dropped. SQL92 expressions are kept as they are (filtering them is not
-// implemented yet: callers refuse them).
+// empty ones dropped. SQL92 expressions are kept as they are, unchecked (the broker compiles
+// them with engine/filter; TagMatches passes every message of an SQL92 subscription).
 absl::StatusOr<SubscriptionData> BuildSubscription(std::string_view topic,
                                                    std::string_view expression,
                                                    std::string_view type, int64_t sub_version);

@@ -162,13 +162,15 @@ TEST(BrokerE2E, SendRefusalsCarryTheRocketMqCodeAndARemark) {
       {"system topic", c.Send("SCHEDULE_TOPIC_XXXX", "x"), code::kNoPermission, "forbidden"});
   cases.push_back(
       {"oversized", c.Send("T", std::string(2000, 'x')), code::kMessageIllegal, "maxMessageSize"});
-  cases.push_back({"transactional", c.Send("T", "x", "TRAN_MSG\x01true\x02"), code::kNoPermission,
-                   "transactional"});
-  cases.push_back({"delay",
+  cases.push_back(
+      {"timer topic", c.Send("rmq_sys_wheel_timer", "x"), code::kNoPermission, "forbidden"});
+  cases.push_back({"bad delay level", c.Send("T", "x", "DELAY\x01soon\x02"), code::kMessageIllegal,
+                   "delay level"});
+  cases.push_back({"timer beyond the horizon",
                    c.Send("T", "x",
-                          "DELAY\x01"
-                          "3\x02"),
-                   code::kMessageIllegal, "delay"});
+                          "TIMER_DELAY_SEC\x01"
+                          "999999999\x02"),
+                   code::kMessageIllegal, "timerMaxDelaySec"});
   cases.push_back({"bad queue", c.Send("T", "x", "", 99), code::kSystemError, "queueId[99]"});
   cases.push_back({"missing field",
                    c.CallBroker(req::kSendMessageV2, {{"a", "P"}, {"c", "TBW102"}}, "x"),
