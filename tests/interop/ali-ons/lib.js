@@ -16,9 +16,16 @@ function freePort() {
   });
 }
 
+// Small store files for the brokers of a test (16 MiB CommitLog files, a small index) so a
+// kept data dir costs megabytes, not the 1 GiB + 400 MiB of the defaults.
+const SMALL_STORE = ['--set', 'mappedFileSizeCommitLog=16777216', '--set', 'maxIndexNum=400000',
+  '--set', 'maxHashSlotNum=100000'];
+
 // Starts `tern <args>` and resolves once its log contains `readyLine`.
 function startTern(tern, args, readyLine) {
-  const child = spawn(tern, ['--log-level', process.env.TERN_LOG_LEVEL || 'info', ...args],
+  const sizing = ['standalone', 'broker'].includes(args[0]) ? SMALL_STORE : [];
+  const child = spawn(tern,
+    ['--log-level', process.env.TERN_LOG_LEVEL || 'info', ...args, ...sizing],
     { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   return new Promise((resolve, reject) => {

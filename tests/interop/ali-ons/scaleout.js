@@ -41,7 +41,7 @@ async function waitFor(what, fn, ms = 20000) {
       const port = await freePort();
       procs.push(await startTern(TERN, ['broker', '-n', namesrvAddr, '--listen-port', String(port),
         '--store', path.join(dir, name, 'store'), '--set', `brokerName=${name}`,
-        '--set', 'vipChannelEnable=false', '--set', 'mappedFileSizeCommitLog=16777216'],
+        '--set', 'vipChannelEnable=false'],
       'listening on'));
       brokers.push({ name, port });
     }
