@@ -259,7 +259,7 @@ absl::StatusOr<Summary> ProduceRun::Run() {
     }
   }
   // The interrupt flag belongs to the caller; forward it to the senders.
-  std::thread watcher([this, &threads] {
+  std::thread watcher([this] {
     while (!stop_.load()) {
       if (o_.interrupt != nullptr && o_.interrupt->load()) stop_.store(true);
       std::this_thread::sleep_for(std::chrono::milliseconds(50));  // polling a flag
