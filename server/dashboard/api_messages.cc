@@ -95,7 +95,13 @@ absl::StatusOr<std::string> DashboardApi::Messages(const Params& p) {
   TERN_ASSIGN_OR_RETURN(const int64_t end, IntParam(p, "end", now, 0, INT64_MAX / 2));
   TERN_ASSIGN_OR_RETURN(const int64_t begin, IntParam(p, "begin", end - 3600 * 1000, 0, end));
   TERN_ASSIGN_OR_RETURN(Page page, PageParams(p, 200));
-  TERN_ASSIGN_OR_RETURN(auto range, RangeData(topic, begin, end));
+  absl::StatusOr<TtlCache<RangeIndex>::Ptr> found = RangeData(topic, begin, end);
+  // missingOk=1 (the DLQ view): a topic that does not exist is an empty list, not a 404.
+  if (!found.ok() && absl::IsNotFound(found.status()) && BoolParam(p, "missingOk", false)) {
+    found = std::make_shared<const RangeIndex>();
+  }
+  if (!found.ok()) return found.status();
+  const TtlCache<RangeIndex>::Ptr& range = *found;
   // Skip (page - 1) * size messages across the queues, in queue order, then read a page.
   int64_t skip = (page.page - 1) * page.size;
   int64_t want = page.size;

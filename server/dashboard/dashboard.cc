@@ -152,6 +152,8 @@ std::optional<HttpResponse> Dashboard::Check(const HttpRequest& request, Access 
   }
   std::optional<Session> s = auth_.Resolve(Header(request, "cookie"));
   if (s) *session = *s;
+  // Without a session the answer is "log in" (the page shows its login form), CSRF or not.
+  if (access != Access::kOpen && !s) return JsonError(401, "login required");
   if (request.method == "POST") {
     const std::string token = Header(request, std::string(kCsrfHeader));
     bool csrf_ok = s.has_value() && ConstantTimeEqual(token, s->csrf);

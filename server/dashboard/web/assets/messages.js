@@ -57,7 +57,13 @@ T.routes.messages = async (main, arg, params) => {
   } else if (mode === 'dlq' && params.group) {
     const page = Number(params.page || 1);
     const dlqBegin = Number(params.begin || now - 3 * 86400 * 1000);
-    const r = await T.get('/api/messages', { topic: '%DLQ%' + params.group, begin: dlqBegin, end, page, size: 20 });
+    const r = await T.get('/api/messages', {
+      topic: '%DLQ%' + params.group, begin: dlqBegin, end, page, size: 20, missingOk: 1,
+    });
+    if (!r.total) {
+      list.innerHTML = `<p class="muted">${T.h(params.group)} has no dead letters in this time range.</p>`;
+      return;
+    }
     list.innerHTML = T.readOnlyNote() + T.table(headers.concat(['']), T.messageRows(r.items, true));
     list.appendChild(T.pager(r, (p) => T.go('messages', '', { ...params, page: p })));
     for (const b of list.querySelectorAll('button.resend')) {

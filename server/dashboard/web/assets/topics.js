@@ -18,7 +18,7 @@ T.routes.topics = async (main, arg, params) => {
     <div id="list"></div>
     <h2>Create or update a topic</h2>${T.readOnlyNote()}
     <form class="panel" id="create-topic">
-      <label>Topic <input name="topic" required pattern="[%|a-zA-Z0-9_\\-]{1,127}"></label>
+      <label>Topic <input name="topic" required pattern="[%\\|a-zA-Z0-9_\\-]{1,127}"></label>
       <label>Read queues <input name="readQueueNums" type="number" min="1" max="1024" value="8"></label>
       <label>Write queues <input name="writeQueueNums" type="number" min="1" max="1024" value="8"></label>
       <label>Perm <select name="perm"><option value="6">RW (6)</option><option value="4">R (4)</option><option value="2">W (2)</option></select></label>
