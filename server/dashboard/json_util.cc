@@ -18,7 +18,8 @@ absl::StatusOr<Params> ParseJsonParams(std::string_view body) {
   rapidjson::Document doc;
   TERN_RETURN_IF_ERROR(md::ParseStrictJson(body, doc));
   if (!doc.IsObject()) return absl::InvalidArgumentError("the request body is not a JSON object");
-  for (auto m = doc.MemberBegin(); m != doc.MemberEnd(); ++m) {
+  const rapidjson::Value& object = doc;  // const iterators: clang rejects the mutable ones' !=
+  for (auto m = object.MemberBegin(); m != object.MemberEnd(); ++m) {
     const std::string name = md::StringOf(m->name);
     const rapidjson::Value& v = m->value;
     if (v.IsString()) {
