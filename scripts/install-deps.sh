@@ -18,6 +18,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev   # GoogleTest / GoogleMock
   libbenchmark-dev            # Google Benchmark
   prometheus                  # promtool: tests check /metrics with `promtool check metrics`
+  chromium                    # headless browser for the dashboard test (tests/dashboard)
 )
 # Node.js runs the ali-ons interop test; the machine image may already have a newer one.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

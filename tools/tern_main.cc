@@ -19,6 +19,7 @@
 #include "server/net/io_pool.h"
 #include "tools/admin_command.h"
 #include "tools/bench_command.h"
+#include "tools/dashboard_command.h"
 #include "tools/store_command.h"
 
 namespace {
@@ -189,11 +190,14 @@ int main(int argc, char** argv) {
   CLI::App* bench_cmd = tern::tools::AddBenchCommand(app, &bench_exit);
   int admin_exit = 0;
   CLI::App* admin_cmd = tern::tools::AddAdminCommand(app, &admin_exit);
+  int dashboard_exit = 0;
+  CLI::App* dashboard_cmd = tern::tools::AddDashboardCommand(app, &dashboard_exit);
 
   CLI11_PARSE(app, argc, argv);
   if (*store_cmd) return store_exit;
   if (*bench_cmd) return bench_exit;
   if (*admin_cmd) return admin_exit;
+  if (*dashboard_cmd) return dashboard_exit;
 
   if (*standalone) {
     SetupLogging(data_dir + "/logs", log_level);

@@ -6,7 +6,8 @@
 // topics or groups costs one name server / broker round per TTL, not one per row:
 //   topics:  GET_ALL_TOPIC_LIST_FROM_NAMESERVER + GET_SYSTEM_TOPIC_LIST_FROM_NS +
 //            GET_ALL_TOPIC_CONFIG per master;
-//   groups:  GET_BROKER_CONSUME_STATS per master (every group's offsets and lag at once);
+//   groups:  GET_BROKER_CONSUME_STATS per master (every group's offsets and lag at once)
+//            + GET_ALL_SUBSCRIPTIONGROUP_CONFIG per master (groups without offsets yet);
 //            only the rows of the page shown get per-group calls (online clients, lag time).
 // Writes invalidate the caches they change. Message pages cache the per-queue offset ranges
 // of (topic, begin, end) so paging through them is consistent and cheap.

@@ -78,6 +78,19 @@ absl::StatusOr<DashboardApi::GroupIndex> DashboardApi::LoadGroups() {
       }
     }
   }
+  // Groups that exist without offsets yet (created, or never consumed): rocketmq-dashboard
+  // lists them from the subscription group table.
+  for (const BrokerRow& b : snap->brokers) {
+    if (b.id != 0) continue;
+    absl::StatusOr<client::admin::SubscriptionGroupFile> groups =
+        admin_->AllSubscriptionGroups(b.addr);
+    if (!groups.ok()) continue;
+    for (const auto& [group, config] : groups->subscription_group_table) {
+      GroupRow& r = rows[group];
+      r.name = group;
+      r.brokers.insert(b.addr);
+    }
+  }
   GroupIndex index;
   for (auto& [name, r] : rows) {
     r.kind = IsSystemGroup(name) ? "system" : "normal";

@@ -319,6 +319,9 @@ absl::StatusOr<std::string> DashboardApi::SendMessage(const Params& p) {
   }
   TERN_ASSIGN_OR_RETURN(client::Producer * producer, GetProducer());
   TERN_ASSIGN_OR_RETURN(client::SendResult r, producer->Send(m));
+  // The producer's route now names this topic's brokers: heartbeat them at once, so the
+  // Producers page shows the dashboard's producer now rather than at the next 30 s round.
+  producer->instance().SendHeartbeatToAllBrokers();
   JsonWriter w;
   w.BeginObject();
   w.Key("status");
