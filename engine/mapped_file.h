@@ -48,6 +48,7 @@ class MappedFile {
   size_t size() const { return region_->size(); }
   const std::string& path() const { return region_->path(); }
   uint8_t* data() const { return region_->data(); }
+  int fd() const { return region_->fd(); }  // for hole queries (zero_scan.h)
   bool writable() const { return region_->access() == Access::kReadWrite; }
 
   size_t write_position() const { return write_position_.load(std::memory_order_acquire); }

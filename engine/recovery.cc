@@ -8,43 +8,10 @@
 #include "engine/base/strings.h"
 #include "engine/commit_log_codec.h"
 #include "engine/commit_log_format.h"
+#include "engine/zero_scan.h"
 
 namespace tern::engine {
 namespace {
-
-// Index of the first non-zero byte in [from, size), or size.
-size_t FirstNonZero(const uint8_t* p, size_t from, size_t size) {
-  size_t i = from;
-  while (i < size && (i & 7) != 0) {
-    if (p[i] != 0) return i;
-    ++i;
-  }
-  while (i + 8 <= size) {
-    uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (w != 0) break;
-    i += 8;
-  }
-  while (i < size && p[i] == 0) ++i;
-  return i;
-}
-
-// One past the last non-zero byte in [from, size), or `from` if all zero.
-size_t EndOfNonZero(const uint8_t* p, size_t from, size_t size) {
-  size_t i = size;
-  while (i > from && ((i & 7) != 0)) {
-    if (p[i - 1] != 0) return i;
-    --i;
-  }
-  while (i >= from + 8) {
-    uint64_t w;
-    std::memcpy(&w, p + i - 8, 8);
-    if (w != 0) break;
-    i -= 8;
-  }
-  while (i > from && p[i - 1] == 0) --i;
-  return i;
-}
 
 bool FirstRecordValid(const MappedFile& f, int64_t* store_ts) {
   const DecodeResult r = DecodeRecord(ByteSpan(f.data(), f.size()), CrcCheck::kVerify);
@@ -182,7 +149,7 @@ absl::StatusOr<RecoveryReport> RecoverStore(const RecoveryInputs& in) {
       continue;
     }
     // Invalid here. All zero to the end of the file: the normal end of written data.
-    const size_t nz = FirstNonZero(f->data(), pos, f->size());
+    const size_t nz = FirstNonZeroInFile(ByteSpan(f->data(), f->size()), f->fd(), pos);
     std::shared_ptr<MappedFile> next = in.log->files().NextFile(*f);
     const bool next_valid = next && [&] {
       int64_t ts = 0;
@@ -220,11 +187,13 @@ absl::StatusOr<RecoveryReport> RecoverStore(const RecoveryInputs& in) {
   // are deleted by SetEnd, the file containing it is zero-filled after it).
   for (const std::shared_ptr<MappedFile>& g : in.log->files().Files()) {
     if (g->from_offset() >= end) {
-      report.bytes_cut += static_cast<int64_t>(EndOfNonZero(g->data(), 0, g->size()));
+      report.bytes_cut +=
+          static_cast<int64_t>(EndOfNonZeroInFile(ByteSpan(g->data(), g->size()), g->fd(), 0));
       ++report.files_deleted;
     } else if (g->end_offset() > end) {
       const auto pos = static_cast<size_t>(end - g->from_offset());
-      report.bytes_cut += static_cast<int64_t>(EndOfNonZero(g->data(), pos, g->size()) - pos);
+      report.bytes_cut += static_cast<int64_t>(
+          EndOfNonZeroInFile(ByteSpan(g->data(), g->size()), g->fd(), pos) - pos);
     }
   }
   if (absl::Status s = in.log->SetEnd(end); !s.ok()) return s;

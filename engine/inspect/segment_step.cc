@@ -10,42 +10,6 @@
 
 namespace tern::inspect {
 
-size_t FirstNonZero(ByteSpan bytes, size_t from) {
-  const uint8_t* p = bytes.data();
-  const size_t size = bytes.size();
-  size_t i = from;
-  while (i < size && (i & 63) != 0) {
-    if (p[i] != 0) return i;
-    ++i;
-  }
-  // 64 bytes per step, OR-ed together: the loop runs at memory bandwidth.
-  while (i + 64 <= size) {
-    uint64_t w[8];
-    std::memcpy(w, p + i, 64);
-    if ((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) != 0) break;
-    i += 64;
-  }
-  while (i < size && p[i] == 0) ++i;
-  return i;
-}
-
-size_t EndOfNonZero(ByteSpan bytes, size_t from) {
-  const uint8_t* p = bytes.data();
-  size_t i = bytes.size();
-  while (i > from && (i & 63) != 0) {
-    if (p[i - 1] != 0) return i;
-    --i;
-  }
-  while (i >= from + 64) {
-    uint64_t w[8];
-    std::memcpy(w, p + i - 64, 64);
-    if ((w[0] | w[1] | w[2] | w[3] | w[4] | w[5] | w[6] | w[7]) != 0) break;
-    i -= 64;
-  }
-  while (i > from && p[i - 1] == 0) --i;
-  return i;
-}
-
 SegmentStep StepSegment(ByteSpan segment, size_t pos, int64_t base, engine::CrcCheck crc) {
   using engine::DecodeStatus;
   SegmentStep s;

@@ -16,6 +16,7 @@
 
 #include "engine/base/bytes.h"
 #include "engine/commit_log_codec.h"
+#include "engine/zero_scan.h"
 
 namespace tern::inspect {
 
@@ -46,9 +47,8 @@ struct SegmentStep {
 // absolute CommitLog offset `base`.
 SegmentStep StepSegment(ByteSpan segment, size_t pos, int64_t base, engine::CrcCheck crc);
 
-// Index of the first non-zero byte in [from, bytes.size()), or bytes.size().
-size_t FirstNonZero(ByteSpan bytes, size_t from);
-// One past the last non-zero byte in [from, bytes.size()), or `from` if all are zero.
-size_t EndOfNonZero(ByteSpan bytes, size_t from);
+// Zero scans (engine/zero_scan.h), used by the walkers of this directory.
+using engine::EndOfNonZero;
+using engine::FirstNonZero;
 
 }  // namespace tern::inspect
