@@ -171,6 +171,7 @@ void AdminStatsProcessor::BrokerConsumeStats(const ChannelPtr& channel,
                                              const RemotingCommand& request) {
   const bool is_order = remoting::OptionalBool(request, "isOrder", false);
   const SubscriptionGroupFile groups = ctx_->groups->Snapshot();
+  const std::map<std::string, std::vector<std::string>> topics_of = ctx_->offsets->TopicsByGroup();
   int64_t total_diff = 0;
   JsonWriter list;
   list.BeginArray();
@@ -178,7 +179,9 @@ void AdminStatsProcessor::BrokerConsumeStats(const ChannelPtr& channel,
     list.BeginObject();
     list.Key(group);
     list.BeginArray();
-    for (const std::string& topic : ctx_->offsets->TopicsOf(group)) {
+    static const std::vector<std::string> kNone;
+    auto topics = topics_of.find(group);
+    for (const std::string& topic : topics == topics_of.end() ? kNone : topics->second) {
       std::optional<TopicConfig> tc = ctx_->topics->Find(topic);
       if (!tc) continue;
       if (is_order && !tc->order) continue;

@@ -91,6 +91,16 @@ std::vector<std::string> ConsumerOffsetManager::TopicsOf(std::string_view group)
   return out;
 }
 
+std::map<std::string, std::vector<std::string>> ConsumerOffsetManager::TopicsByGroup() const {
+  MutexLock lock(&mu_);
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [key, queues] : table_) {
+    const size_t at = key.find('@');
+    if (at != std::string::npos) out[key.substr(at + 1)].push_back(key.substr(0, at));
+  }
+  return out;
+}
+
 std::string ConsumerOffsetManager::Encode() const {
   ConsumerOffsetFile file;
   {

@@ -38,6 +38,8 @@ class ConsumerOffsetManager {
   // Groups with stored offsets for `topic`, and topics with stored offsets for `group`.
   std::vector<std::string> GroupsOf(std::string_view topic) const;
   std::vector<std::string> TopicsOf(std::string_view group) const;
+  // Every group's topics in one pass (TopicsOf per group is a scan each: O(groups x entries)).
+  std::map<std::string, std::vector<std::string>> TopicsByGroup() const;
   // The whole table as consumerOffset.json text (GET_ALL_CONSUMER_OFFSET).
   std::string Encode() const;
   void RemoveTopic(std::string_view topic);
