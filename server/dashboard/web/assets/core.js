@@ -180,6 +180,7 @@ T.parseHash = () => {
   };
 };
 T.go = (page, arg, params) => {
+  T.keepBanner = true;
   location.hash =
     '#/' + page + (arg ? '/' + encodeURIComponent(arg) : '') + (params ? '?' + T.qs(params) : '');
 };
