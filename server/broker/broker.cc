@@ -25,6 +25,7 @@
 #include "server/broker/namesrv_registrar.h"
 #include "server/broker/pull_processor.h"
 #include "server/broker/query_processor.h"
+#include "server/broker/reply_processor.h"
 #include "server/broker/reroute_services.h"
 #include "server/broker/send_processor.h"
 #include "server/broker/sql_filter_cache.h"
@@ -69,6 +70,7 @@ class BrokerImpl {
   std::unique_ptr<AdminConfigProcessor> admin_config_;
   std::set<std::string> inconsistent_logged_;  // "group/clientId" warned about; cron thread
   std::unique_ptr<LockProcessor> lock_;
+  std::unique_ptr<ReplyProcessor> reply_;
   // HTTP endpoint (/metrics; the dashboard's pages and API).
   http::Router http_router_;
   std::unique_ptr<MetricsExporter> metrics_;
@@ -210,6 +212,8 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
   lock_ = std::make_unique<LockProcessor>(
       &ctx_, &locks_, [this](const std::string& g) { consumer_->NotifyConsumerIdsChanged(g); });
   lock_->Register(handlers_);
+  reply_ = std::make_unique<ReplyProcessor>(&ctx_);
+  reply_->Register(handlers_);
 
   net::ServerOptions so;
   so.ports = {config_.listen_port};

@@ -199,6 +199,7 @@ const std::map<std::string, Field, std::less<>>& Fields() {
        IntField(&BrokerConfig::metrics_max_series_per_family, 1, 10000000)},
       {"adminCallClientTimeoutMillis",
        IntField(&BrokerConfig::admin_call_client_timeout_ms, 100, 600000)},
+      {"storeReplyMessageEnable", BoolField(&BrokerConfig::store_reply_message_enable)},
   };
   return *fields;
 }

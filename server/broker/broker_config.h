@@ -106,6 +106,9 @@ struct BrokerConfig {
   // Admin codes forwarded to a client (GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY)
   // wait this long for its answer (Java: 10 s), then answer 207.
   int64_t admin_call_client_timeout_ms = 10000;
+  // Request-reply: SEND_REPLY_MESSAGE(_V2) also stores the reply in its topic (Java's
+  // storeReplyMessageEnable, default true).
+  bool store_reply_message_enable = true;
   // The broker.conf this config was read from ("" if none): UPDATE_BROKER_CONFIG persists
   // accepted keys there. Not a broker.conf key.
   std::string config_file_path;
