@@ -1,10 +1,12 @@
 // The requests brokers send to a client (client_instance.h): NOTIFY_CONSUMER_IDS_CHANGED,
-// GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY, CHECK_TRANSACTION_STATE. Handlers run
-// on I/O threads and never block there: work that may block goes to the admin thread.
+// GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY, CHECK_TRANSACTION_STATE,
+// PUSH_REPLY_MESSAGE_TO_CLIENT. Handlers run on I/O threads and never block there: work that
+// may block goes to the admin thread.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "client/client_instance.h"
+#include "client/request_reply.h"
 #include "engine/base/strings.h"
 #include "engine/properties.h"
 #include "server/protocol/reset_offset_body.h"
@@ -104,6 +106,29 @@ void ClientInstance::RegisterRequestHandlers() {
     admin_->Submit([c, t = *topic, offsets = std::move(offsets)] { c->reset_offsets(t, offsets); });
     Answer(channel, r, code::kSuccess, "", "");
   });
+
+  // PUSH_REPLY_MESSAGE_TO_CLIENT (request_reply.h): completes the matching request. Java
+  // answers SUCCESS also when no request matches (it only logs).
+  handlers_.Register(
+      req::kPushReplyMessageToClient,
+      [](const remoting::ChannelPtr& channel, remoting::RemotingCommand r, std::string body) {
+        absl::StatusOr<MessageExt> reply = DecodePushedReply(r, std::move(body));
+        if (!reply.ok()) {
+          spdlog::warn("reply message from {}: {}", channel->remote_address(),
+                       MessageOf(reply.status()));
+          Answer(channel, r, code::kSystemError, "process reply message fail", "");
+          return;
+        }
+        Answer(channel, r, code::kSuccess, "", "");
+        const std::string id(reply->Property(engine::property::kCorrelationId));
+        const std::string born = reply->born_host;
+        if (!RequestFutureTable::Global().Complete(*std::move(reply))) {
+          spdlog::warn(
+              "receive reply message, but not matched any request, CorrelationId: {} , reply "
+              "from host: {}",
+              id, born);
+        }
+      });
 
   handlers_.Register(
       req::kCheckTransactionState,

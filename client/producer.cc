@@ -25,6 +25,7 @@ struct Producer::Prepared {
   int32_t sys_flag = 0;
   int32_t flag = 0;
   bool batch = false;
+  bool reply = false;      // MSG_TYPE=reply: SEND_REPLY_MESSAGE_V2
   std::string unique_ids;  // comma-joined UNIQ_KEYs
 };
 
@@ -68,6 +69,7 @@ void Producer::Shutdown() {
     MutexLock lock(&inflight_mu_);
     while (inflight_ > 0) inflight_cv_.Wait(&inflight_mu_);
   }
+  RequestFutureTable::Global().FailAll(this, absl::CancelledError("the producer shut down"));
   instance_->UnregisterProducer(instance_->Wrap(options_.group));
   instance_->Shutdown();
 }
@@ -116,6 +118,7 @@ absl::StatusOr<std::shared_ptr<Producer::Prepared>> Producer::Prepare(const Mess
   auto p = std::make_shared<Prepared>();
   p->topic = instance_->Wrap(msg.topic);
   p->flag = msg.flag;
+  p->reply = IsReplyMessage(msg);
   p->unique_ids = NewUniqueMessageId(instance_->config().client_ip);
   p->properties = EncodeMessageProperties(msg, p->unique_ids);
   if (msg.body.size() > options_.compress_over) {
@@ -201,7 +204,10 @@ MessageQueue Producer::PickQueue(const TopicRoute& route, const std::string& avo
 
 remoting::RemotingCommand Producer::BuildRequest(const Prepared& p, const MessageQueue& q) const {
   remoting::RemotingCommand cmd =
-      remoting::RemotingCommand::Request(p.batch ? req::kSendBatchMessage : req::kSendMessageV2, 0);
+      remoting::RemotingCommand::Request(p.batch   ? req::kSendBatchMessage
+                                         : p.reply ? req::kSendReplyMessageV2
+                                                   : req::kSendMessageV2,
+                                         0);
   remoting::SendMessageRequestHeader h;
   h.producer_group = instance_->Wrap(options_.group);
   h.topic = p.topic;
@@ -384,6 +390,71 @@ void Producer::SendBatchAsync(const std::vector<Message>& msgs, SendCallback don
     return;
   }
   SendAsyncPrepared(*std::move(p), std::move(done));
+}
+
+std::string Producer::StartRequest(const Message& msg, std::chrono::milliseconds timeout,
+                                   RequestCallback done) {
+  namespace prop = engine::property;
+  const std::string id = NewCorrelationId();
+  if (!running_.load()) {
+    done(absl::FailedPreconditionError("producer is not running"));
+    return id;
+  }
+  Message m = msg;
+  m.properties[std::string(prop::kCorrelationId)] = id;
+  m.properties[std::string(prop::kReplyToClient)] = instance_->client_id();
+  m.properties[std::string(prop::kMessageTtl)] = std::to_string(timeout.count());
+  absl::StatusOr<std::shared_ptr<Prepared>> p = Prepare(m);
+  if (!p.ok()) {
+    done(p.status());
+    return id;
+  }
+  bool first = false;
+  {
+    MutexLock lock(&request_mu_);
+    first = request_topics_.insert((*p)->topic).second;
+  }
+  if (first) {
+    // Java's prepareSendRequest: learn the route, then heartbeat so the broker that will push
+    // the reply knows this client's connection.
+    (void)PublishRoute((*p)->topic);
+    instance_->SendHeartbeatToAllBrokers();
+  }
+  RequestFutureTable& table = RequestFutureTable::Global();
+  table.Add(id, this, msg.topic, timeout, std::move(done));
+  if (!running_.load()) {  // Shutdown's FailAll may have run before Add
+    table.Fail(id, absl::CancelledError("the producer shut down"));
+    return id;
+  }
+  instance_->RunAfter(timeout, [id] { RequestFutureTable::Global().Expire(id); });
+  SendAsyncPrepared(*std::move(p), [id, topic = msg.topic](absl::StatusOr<SendResult> r) {
+    if (r.ok()) {
+      RequestFutureTable::Global().MarkSent(id);
+      return;
+    }
+    RequestFutureTable::Global().Fail(
+        id, absl::Status(r.status().code(), fmt::format("send request message to <{}> fail: {}",
+                                                        topic, MessageOf(r.status()))));
+  });
+  return id;
+}
+
+void Producer::RequestAsync(const Message& msg, std::chrono::milliseconds timeout,
+                            RequestCallback done) {
+  (void)StartRequest(msg, timeout, std::move(done));
+}
+
+absl::StatusOr<MessageExt> Producer::Request(const Message& msg,
+                                             std::chrono::milliseconds timeout) {
+  auto promise = std::make_shared<std::promise<absl::StatusOr<MessageExt>>>();
+  std::future<absl::StatusOr<MessageExt>> f = promise->get_future();
+  const std::string id = StartRequest(
+      msg, timeout, [promise](absl::StatusOr<MessageExt> r) { promise->set_value(std::move(r)); });
+  // The timer normally expires the request; this bounds the wait even if it cannot run.
+  if (f.wait_for(timeout + std::chrono::seconds(2)) != std::future_status::ready) {
+    RequestFutureTable::Global().Expire(id);
+  }
+  return f.get();
 }
 
 }  // namespace tern::client

@@ -17,6 +17,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "client/client_config.h"
 #include "client/client_instance.h"
 #include "client/message.h"
+#include "client/request_reply.h"
 #include "engine/base/mutex.h"
 
 namespace tern::client {
@@ -81,6 +83,13 @@ class Producer {
   // Messages of one topic as one request (RocketMQ batch body, at most 4 MiB).
   absl::StatusOr<SendResult> SendBatch(const std::vector<Message>& msgs);
   void SendBatchAsync(const std::vector<Message>& msgs, SendCallback done);
+  // Request-reply (request_reply.h, Java's request()): sends `msg` with CORRELATION_ID,
+  // REPLY_TO_CLIENT and TTL and returns the reply, or DeadlineExceeded when none came within
+  // `timeout`, or the send's error. A message with MSG_TYPE=reply (CreateReplyMessage) is
+  // sent by the Send* methods with SEND_REPLY_MESSAGE_V2 (325).
+  absl::StatusOr<MessageExt> Request(const Message& msg, std::chrono::milliseconds timeout);
+  // `done` runs exactly once: on an I/O thread, or on the caller's for an immediate error.
+  void RequestAsync(const Message& msg, std::chrono::milliseconds timeout, RequestCallback done);
 
   ClientInstance& instance() { return *instance_; }
   const ProducerOptions& options() const { return options_; }
@@ -97,6 +106,9 @@ class Producer {
                                            absl::StatusOr<net::Response> r) const;
   absl::StatusOr<SendResult> SendSync(std::shared_ptr<Prepared> p, const MessageQueue* fixed_queue);
   void SendAsyncPrepared(std::shared_ptr<Prepared> p, SendCallback done);
+  // Starts a request; returns its correlation id.
+  std::string StartRequest(const Message& msg, std::chrono::milliseconds timeout,
+                           RequestCallback done);
 
   const ProducerOptions options_;
   std::unique_ptr<ClientInstance> instance_;
@@ -105,6 +117,10 @@ class Producer {
   Mutex inflight_mu_;
   CondVar inflight_cv_;
   int64_t inflight_ ABSL_GUARDED_BY(inflight_mu_) = 0;
+  // Topics this producer requested on: the first request heartbeats every broker first, so
+  // the broker knows where to push the reply (Java's prepareSendRequest).
+  Mutex request_mu_;
+  std::set<std::string> request_topics_ ABSL_GUARDED_BY(request_mu_);
 };
 
 }  // namespace tern::client
