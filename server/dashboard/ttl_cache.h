@@ -57,7 +57,9 @@ class TtlCache {
       return loaded.status();
     }
     e.value = std::make_shared<const T>(*std::move(loaded));
-    e.loaded_ms = NowMillis();
+    // Invalidated while loading: the value may predate the write, so the next Get reloads.
+    e.loaded_ms = e.invalidated ? 0 : NowMillis();
+    e.invalidated = false;
     Ptr out = e.value;
     Trim();
     return out;
@@ -66,15 +68,19 @@ class TtlCache {
   void Invalidate(const std::string& key) {
     MutexLock lock(&mu_);
     auto it = entries_.find(key);
-    if (it != entries_.end() && !it->second.loading) entries_.erase(it);
-    if (it != entries_.end() && it->second.loading) it->second.loaded_ms = 0;
+    if (it == entries_.end()) return;
+    if (it->second.loading) {
+      it->second.invalidated = true;
+    } else {
+      entries_.erase(it);
+    }
   }
 
   void InvalidateAll() {
     MutexLock lock(&mu_);
     for (auto it = entries_.begin(); it != entries_.end();) {
       if (it->second.loading) {
-        it->second.loaded_ms = 0;
+        it->second.invalidated = true;
         ++it;
       } else {
         it = entries_.erase(it);
@@ -87,6 +93,7 @@ class TtlCache {
     Ptr value;
     int64_t loaded_ms = 0;
     bool loading = false;
+    bool invalidated = false;  // while loading
   };
 
   void Trim() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
