@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "client/admin/bean_key_json.h"
 #include "client/status_codes.h"
 #include "engine/base/status.h"
@@ -218,6 +220,11 @@ absl::StatusOr<protocol::TopicList> SystemTopicList(AdminClient& admin) {
                                "GET_SYSTEM_TOPIC_LIST_FROM_NS (304) to name server");
   }
   return protocol::TopicList::Decode(r->body);
+}
+
+int64_t LagTimeMs(const QueueTimeSpan& span, int64_t now_ms) {
+  if (span.delay_ms <= 0 || span.min_timestamp <= 0) return 0;
+  return std::min(span.delay_ms, std::max<int64_t>(0, now_ms - span.min_timestamp));
 }
 
 }  // namespace tern::dashboard

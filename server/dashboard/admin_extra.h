@@ -44,6 +44,11 @@ struct QueueTimeSpan {
   int64_t delay_ms = 0;           // how long the oldest unconsumed message has waited (0: none)
 };
 absl::StatusOr<std::vector<QueueTimeSpan>> DecodeConsumeTimeSpans(std::string_view body);
+// The queue's lag time at `now_ms`, sanitized: Java computes now - storeTime(consumerOffset),
+// which is now + 1 for a queue the group never committed (offset -1). When every stored message
+// is unconsumed, the oldest unconsumed one is the queue's first: the answer is capped at
+// now - min_timestamp (0 when the queue is empty).
+int64_t LagTimeMs(const QueueTimeSpan& span, int64_t now_ms);
 
 struct ConsumeDirectlyResult {
   bool order = false;

@@ -114,6 +114,7 @@ class DashboardApi {
     std::set<std::string> topics;
     size_t queues = 0;
     std::set<std::string> brokers;
+    std::set<client::MessageQueue> lagging;  // queues with lag: the only ones with a lag time
     bool inconsistent = false;
   };
   struct GroupIndex {

@@ -72,6 +72,7 @@ absl::StatusOr<DashboardApi::GroupIndex> DashboardApi::LoadGroups() {
         r.tps += cs.consume_tps;
         for (const auto& [mq, o] : cs.offset_table) {
           r.lag += std::max<int64_t>(0, o.broker_offset - o.consumer_offset);
+          if (o.broker_offset > o.consumer_offset) r.lagging.insert(mq);
           r.topics.insert(mq.topic);
           ++r.queues;
         }
@@ -124,8 +125,10 @@ absl::StatusOr<DashboardApi::GroupExtra> DashboardApi::LoadGroupExtra(const Grou
         absl::StatusOr<std::vector<QueueTimeSpan>> spans =
             QueryConsumeTimeSpan(*admin_, addr, topic, row.name);
         if (!spans.ok()) continue;
+        // Only queues with lag: Java answers "now - 0" for an empty or caught-up queue.
         for (const QueueTimeSpan& s : *spans) {
-          extra.lag_time_ms = std::max(extra.lag_time_ms, s.delay_ms);
+          if (row.lagging.count(s.queue) == 0) continue;
+          extra.lag_time_ms = std::max(extra.lag_time_ms, LagTimeMs(s, NowMillis()));
         }
       }
     }
@@ -220,7 +223,7 @@ absl::StatusOr<std::string> DashboardApi::Consumer(const Params& p) {
       absl::StatusOr<std::vector<QueueTimeSpan>> spans =
           QueryConsumeTimeSpan(*admin_, addr->second, mq.topic, group);
       if (!spans.ok()) continue;
-      for (const QueueTimeSpan& s : *spans) lag_time[s.queue] = s.delay_ms;
+      for (const QueueTimeSpan& s : *spans) lag_time[s.queue] = LagTimeMs(s, NowMillis());
     }
   }
   // Each client's subscriptions and queues (GET_CONSUMER_RUNNING_INFO through the broker).
