@@ -76,7 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 3: {
       if (std::optional<int64_t> v = broker::ParseDecimal(in)) {
         TERN_CHECK_MSG(std::to_string(*v) == in || (in.size() > 1 && in[0] == '0') ||
-                           (in.size() > 2 && in.substr(0, 2) == "-0"),
+                           (in.size() > 1 && in.substr(0, 2) == "-0"),
                        "a decimal does not print back");
       }
       if (std::optional<int64_t> q = broker::ParseOpBody(in)) TERN_CHECK(*q >= 0);
