@@ -51,14 +51,31 @@ std::string NewUniqueMessageId(std::string_view ip) {
   }
   static const uint32_t kRandom = std::random_device{}();
   static std::atomic<uint32_t> counter{0};
-  // Milliseconds since the start of the current month (local time), as Java.
+  // Milliseconds since the start of the current month (local time), as Java. The month's
+  // bounds are cached (as Java's MessageClientIDSetter does) and computed under our own lock:
+  // mktime re-reads TZ under a glibc lock TSan cannot see, so concurrent senders were reported
+  // as racing.
   const int64_t now = NowMillis();
-  const std::time_t secs = static_cast<std::time_t>(now / 1000);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  tm.tm_mday = 1;
-  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-  const int64_t month_start = static_cast<int64_t>(std::mktime(&tm)) * 1000;
+  static Mutex* const month_mu = new Mutex();
+  static int64_t cached_start = 0;
+  static int64_t cached_next = 0;
+  int64_t month_start = 0;
+  {
+    MutexLock lock(month_mu);
+    if (now < cached_start || now >= cached_next) {
+      const std::time_t secs = static_cast<std::time_t>(now / 1000);
+      std::tm tm{};
+      localtime_r(&secs, &tm);
+      tm.tm_mday = 1;
+      tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+      tm.tm_isdst = -1;
+      std::tm next = tm;
+      cached_start = static_cast<int64_t>(std::mktime(&tm)) * 1000;
+      next.tm_mon += 1;
+      cached_next = static_cast<int64_t>(std::mktime(&next)) * 1000;
+    }
+    month_start = cached_start;
+  }
   return fmt::format("{:02X}{:02X}{:02X}{:02X}{:04X}{:08X}{:08X}{:04X}", a[0], a[1], a[2], a[3],
                      static_cast<uint16_t>(::getpid()), kRandom,
                      static_cast<uint32_t>(now - month_start),
