@@ -427,8 +427,16 @@ TEST_F(AdminCli, GroupOffsetAndStatsCommands) {
   EXPECT_RUN_OK(all);
   EXPECT_THAT(all.out, HasSubstr("cli_group"));
 
-  CliRun prod = Admin("producerConnection -g cli_pg -t CliGrp");
-  EXPECT_RUN_OK(prod);
+  // The broker knows a producer from its heartbeats (every 30 s, as Java's client), so the
+  // connection may take until the next one to show.
+  CliRun prod;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        prod = Admin("producerConnection -g cli_pg -t CliGrp");
+        return prod.code == 0;
+      },
+      std::chrono::seconds(40)))
+      << prod.err;
   EXPECT_THAT(prod.out, HasSubstr("0001  "));
   EXPECT_EQ(Admin("producerConnection -g nobody -t CliGrp").code, 1);
 
