@@ -81,7 +81,7 @@ bool RequestFutureTable::Expire(const std::string& correlation_id) {
   return true;
 }
 
-void RequestFutureTable::FailAll(const void* owner, absl::Status status) {
+void RequestFutureTable::FailAll(const void* owner, const absl::Status& status) {
   std::vector<RequestCallback> dones;
   {
     MutexLock lock(&mu_);

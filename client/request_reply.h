@@ -49,7 +49,7 @@ class RequestFutureTable {
   // Fails it with DeadlineExceeded (Java's wording); false when it is no longer pending.
   bool Expire(const std::string& correlation_id);
   // Fails every pending request of `owner` with `status`.
-  void FailAll(const void* owner, absl::Status status);
+  void FailAll(const void* owner, const absl::Status& status);
   size_t size() const;
 
  private:
