@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "client/body_codec.h"
 #include "engine/base/strings.h"
 #include "engine/commit_log_codec.h"
@@ -18,6 +20,10 @@ std::string_view MessageExt::keys() const { return Property(engine::property::kK
 
 absl::StatusOr<std::vector<MessageExt>> DecodeMessages(ByteSpan body) {
   std::vector<MessageExt> out;
+  out.reserve(32);  // a pull's default batch
+  // Consecutive messages mostly share their hosts: format each distinct one once.
+  std::optional<engine::HostPort> last_born;
+  std::optional<engine::HostPort> last_store;
   size_t pos = 0;
   while (pos < body.size()) {
     const engine::DecodeResult d =
@@ -40,8 +46,8 @@ absl::StatusOr<std::vector<MessageExt>> DecodeMessages(ByteSpan body) {
     m.reconsume_times = r.reconsume_times;
     m.born_timestamp = r.born_timestamp;
     m.store_timestamp = r.store_timestamp;
-    m.born_host = r.born_host.ToString();
-    m.store_host = r.store_host.ToString();
+    m.born_host = last_born == r.born_host ? out.back().born_host : r.born_host.ToString();
+    m.store_host = last_store == r.store_host ? out.back().store_host : r.store_host.ToString();
     m.offset_msg_id = engine::OffsetMessageId(r.store_host, PhysicalOffset(r.physical_offset));
     engine::ForEachProperty(r.properties, [&](std::string_view k, std::string_view v) {
       m.properties[std::string(k)] = std::string(v);
@@ -59,6 +65,8 @@ absl::StatusOr<std::vector<MessageExt>> DecodeMessages(ByteSpan body) {
     const std::string_view uniq = m.Property(engine::property::kUniqueClientMessageIdKey);
     m.msg_id = uniq.empty() ? m.offset_msg_id : std::string(uniq);
     out.push_back(std::move(m));
+    last_born = r.born_host;
+    last_store = r.store_host;
     pos += static_cast<size_t>(r.total_size());
   }
   return out;

@@ -10,13 +10,13 @@ namespace tern::client {
 namespace {
 
 std::string Record(const std::string& body, int32_t sys_flag, const std::string& props,
-                   int64_t physical_offset) {
+                   int64_t physical_offset, int32_t born_port = 5000) {
   engine::MessageToStore m;
   m.topic = "TopicA";
   m.queue_id = 2;
   m.sys_flag = sys_flag;
   m.born_timestamp = 1700000000000;
-  m.born_host = engine::HostPort::Ipv4(10, 0, 0, 1, 5000);
+  m.born_host = engine::HostPort::Ipv4(10, 0, 0, 1, born_port);
   m.store_host = engine::HostPort::Ipv4(10, 0, 0, 2, 10911);
   m.body = AsBytes(body);
   m.properties = props;
@@ -45,6 +45,22 @@ TEST(DecodeMessages, DecodesRecordsAndIds) {
   // No UNIQ_KEY: the id is the offset message id (store host + physical offset).
   EXPECT_EQ((*msgs)[1].msg_id, (*msgs)[1].offset_msg_id);
   EXPECT_EQ((*msgs)[1].offset_msg_id.substr(0, 16), "0A00000200002A9F");
+}
+
+TEST(DecodeMessages, EachMessageKeepsItsOwnHosts) {
+  // The decoder reuses the previous message's host strings when the bytes match.
+  std::string all;
+  for (int32_t port : {5000, 5000, 6000, 5000}) {
+    all += Record("x", 0, "", static_cast<int64_t>(all.size()), port);
+  }
+  auto msgs = DecodeMessages(AsBytes(all));
+  ASSERT_TRUE(msgs.ok()) << msgs.status();
+  ASSERT_EQ(msgs->size(), 4u);
+  EXPECT_EQ((*msgs)[0].born_host, "10.0.0.1:5000");
+  EXPECT_EQ((*msgs)[1].born_host, "10.0.0.1:5000");
+  EXPECT_EQ((*msgs)[2].born_host, "10.0.0.1:6000");
+  EXPECT_EQ((*msgs)[3].born_host, "10.0.0.1:5000");
+  for (const MessageExt& m : *msgs) EXPECT_EQ(m.store_host, "10.0.0.2:10911");
 }
 
 TEST(DecodeMessages, InflatesZlibBodies) {
