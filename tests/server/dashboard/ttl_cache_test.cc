@@ -96,6 +96,7 @@ TEST(TtlCache, ConcurrentCallersShareOneLoad) {
   TtlCache<int> cache;
   std::atomic<int> loads{0};
   std::vector<std::thread> threads;
+  threads.reserve(8);
   std::atomic<int> wrong{0};
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
@@ -103,9 +104,10 @@ TEST(TtlCache, ConcurrentCallersShareOneLoad) {
         absl::StatusOr<TtlCache<int>::Ptr> v =
             cache.Get("k", kLong, [&]() -> absl::StatusOr<int> { return ++loads; });
         if (!v.ok() || **v != 1) ++wrong;
-        if (i % 50 == 0)
+        if (i % 50 == 0) {
           cache.Get("other" + std::to_string(i), kLong, [] { return absl::StatusOr<int>(0); })
               .IgnoreError();
+        }
       }
     });
   }
