@@ -123,7 +123,9 @@ async function shot(page, name) {
 
 async function openAnonymousCluster(browser, errors, open) {
   const { page } = await newPage(browser, errors);
+  // A fresh document per page: rows of the previous page can never satisfy the next wait.
   const nav = async (hash, selector) => {
+    await page.goto('about:blank');
     await page.goto(open.base + '/' + hash);
     if (selector) await page.waitForSelector(selector, { timeout: 15000 });
   };
@@ -141,8 +143,13 @@ async function openAnonymousCluster(browser, errors, open) {
   await nav('#/topics', 'tr.topic-row');
   check((await page.textContent('#list')).includes('FixtureA'), 'topics page lists FixtureA');
   await page.selectOption('#kind', 'system');
-  await waitFor('system topics', async () => (await page.textContent('#list')).includes('TBW102'));
-  check(!(await page.textContent('#list')).includes('FixtureA'), 'the system filter hides FixtureA');
+  // The list is re-rendered from /api/topics?kind=system: wait until every row is a system topic.
+  await waitFor('system topics', async () => {
+    const kinds = await page.$$eval('tr.topic-row td:nth-child(2)', (tds) => tds.map((td) => td.textContent.trim()));
+    return kinds.length > 0 && kinds.every((k) => k === 'system');
+  });
+  const systemList = await page.textContent('#list');
+  check(systemList.includes('TBW102') && !systemList.includes('FixtureA'), 'the system filter shows TBW102, hides FixtureA');
   await shot(page, '02-topics-system');
   await nav('#/topics', 'form#create-topic');
   await page.fill('#create-topic input[name=topic]', 'UiTopic');
