@@ -66,8 +66,12 @@ TEST(AdminClient, TopicsClusterAndNameServerCalls) {
   EXPECT_EQ(admin->MasterAddrs("NoSuchCluster").status().code(), absl::StatusCode::kNotFound);
 
   ASSERT_TRUE(admin->CreateTopic(cluster.broker_addr(), Topic("AdmT", 3)).ok());
-  absl::StatusOr<protocol::TopicRouteData> route = admin->TopicRoute("AdmT");
-  ASSERT_TRUE(route.ok()) << route.status();
+  // The broker registers the new topic with the name server asynchronously (as Java's does).
+  absl::StatusOr<protocol::TopicRouteData> route;
+  ASSERT_TRUE(WaitFor([&] {
+    route = admin->TopicRoute("AdmT");
+    return route.ok();
+  })) << route.status();
   ASSERT_EQ(route->queue_datas.size(), 1u);
   EXPECT_EQ(route->queue_datas[0].write_queue_nums, 3);
   absl::StatusOr<protocol::TopicList> list = admin->TopicList();
