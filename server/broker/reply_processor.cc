@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <random>
 
 #include "engine/base/clock.h"
 #include "engine/base/strings.h"
 #include "engine/commit_log_codec.h"
 #include "engine/properties.h"
-#include "engine/topic_name.h"
 #include "server/broker/reput.h"
+#include "server/broker/send_check.h"
 #include "server/net/connection.h"
 #include "server/remoting/codes.h"
 #include "server/remoting/headers/reply.h"
@@ -23,11 +22,6 @@ using remoting::ChannelPtr;
 using remoting::RemotingCommand;
 
 namespace {
-
-int32_t RandomQueue(int32_t n) {
-  thread_local std::minstd_rand rng(std::random_device{}());
-  return n <= 0 ? 0 : static_cast<int32_t>(rng() % static_cast<uint32_t>(n));
-}
 
 // Java's InetSocketAddress.toString() of a literal address: "/ip:port".
 std::string JavaSocketAddress(std::string_view addr) { return fmt::format("/{}", addr); }
@@ -67,48 +61,14 @@ void ReplyProcessor::Handle(const ChannelPtr& channel, RemotingCommand request, 
     channel->Send(std::move(response), {});
   };
 
-  // Validation: Java's AbstractSendMessageProcessor.msgCheck, as SendProcessor does it.
+  // Validation: Java's AbstractSendMessageProcessor.msgCheck (send_check.h).
   absl::StatusOr<remoting::SendMessageRequestHeader> header =
       remoting::SendMessageRequestHeader::Parse(request);
   if (!header.ok()) return fail(code::kSystemError, std::string(MessageOf(header.status())));
-  if ((cfg.broker_permission & kPermWrite) == 0) {
-    return fail(code::kNoPermission,
-                fmt::format("the broker[{}] sending message is forbidden", cfg.broker_name));
-  }
+  const SendCheck target = CheckSendTarget(*ctx_, *header, channel->remote_address());
+  if (!target.ok()) return fail(target.code, target.remark);
   const std::string& topic = header->topic;
-  if (!engine::IsValidTopicName(topic)) {
-    return fail(code::kSystemError, fmt::format("the specified topic[{}] is invalid: it must match "
-                                                "^[%|a-zA-Z0-9_-]+$ and be at most 127 characters",
-                                                topic));
-  }
-  if (IsNotSendableSystemTopic(topic) || topic == kTimerTopic) {
-    return fail(code::kNoPermission,
-                fmt::format("sending message to topic[{}] is forbidden (system topic)", topic));
-  }
-  std::optional<TopicConfig> tc = ctx_->topics->Find(topic);
-  if (!tc) {
-    absl::StatusOr<TopicConfigManager::Created> created = ctx_->topics->CreateFromTemplate(
-        topic, header->default_topic, header->default_topic_queue_nums, header->unit_mode ? 1 : 0);
-    if (!created.ok()) {
-      return fail(absl::IsNotFound(created.status()) ? code::kTopicNotExist : code::kSystemError,
-                  std::string(MessageOf(created.status())));
-    }
-    tc = created->config;
-    if (created->created && ctx_->register_all) ctx_->register_all();
-  }
-  if ((tc->perm & kPermWrite) == 0) {
-    return fail(code::kNoPermission,
-                fmt::format("the topic[{}] sending message is forbidden", topic));
-  }
-  int32_t queue_id = header->queue_id;
-  const int32_t queues = std::max(tc->write_queue_nums, tc->read_queue_nums);
-  if (queue_id >= queues) {
-    return fail(code::kSystemError,
-                fmt::format("request queueId[{}] is illegal, topic {} has {} queues (producer "
-                            "{})",
-                            queue_id, topic, queues, channel->remote_address()));
-  }
-  if (queue_id < 0) queue_id = RandomQueue(tc->write_queue_nums);
+  const int32_t queue_id = target.queue_id;
 
   const std::string props = header->properties.value_or("");
   remoting::SendMessageResponseHeader rh;

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <random>
 
 #include "engine/base/clock.h"
 #include "engine/base/strings.h"
@@ -13,6 +12,7 @@
 #include "server/broker/reput.h"
 #include "server/broker/reroute_services.h"
 #include "server/broker/retry_dlq.h"
+#include "server/broker/send_check.h"
 #include "server/remoting/batch_body.h"
 #include "server/remoting/codes.h"
 #include "server/remoting/header_fields.h"
@@ -79,11 +79,6 @@ std::optional<int32_t> Int32Property(std::string_view props, std::string_view na
   const std::optional<int64_t> n = v ? ParseDecimal(*v) : std::nullopt;
   if (!n || *n < INT32_MIN || *n > INT32_MAX) return std::nullopt;
   return static_cast<int32_t>(*n);
-}
-
-int32_t RandomQueue(int32_t n) {
-  thread_local std::minstd_rand rng(std::random_device{}());
-  return n <= 0 ? 0 : static_cast<int32_t>(rng() % static_cast<uint32_t>(n));
 }
 
 }  // namespace
@@ -227,49 +222,9 @@ void SendProcessor::Handle(const ChannelPtr& channel, RemotingCommand request, s
   if (!header.ok()) return fail(code::kSystemError, std::string(MessageOf(header.status())));
   const bool batch = header->batch || request.code == remoting::request::kSendBatchMessage;
 
-  if ((cfg.broker_permission & kPermWrite) == 0) {
-    return fail(code::kNoPermission,
-                fmt::format("the broker[{}] sending message is forbidden", cfg.broker_name));
-  }
-  const std::string& topic = header->topic;
-  if (!engine::IsValidTopicName(topic)) {
-    return fail(code::kSystemError, fmt::format("the specified topic[{}] is invalid: it must match "
-                                                "^[%|a-zA-Z0-9_-]+$ and be at most 127 characters",
-                                                topic));
-  }
-  if (IsNotSendableSystemTopic(topic) || topic == kTimerTopic) {
-    return fail(code::kNoPermission,
-                fmt::format("sending message to topic[{}] is forbidden (system topic)", topic));
-  }
-
-  // Topic config, auto-created from the default topic when allowed.
-  std::optional<TopicConfig> tc = ctx_->topics->Find(topic);
-  if (!tc) {
-    absl::StatusOr<TopicConfigManager::Created> created = ctx_->topics->CreateFromTemplate(
-        topic, header->default_topic, header->default_topic_queue_nums, header->unit_mode ? 1 : 0);
-    if (!created.ok() && topic.starts_with(kRetryGroupTopicPrefix)) {
-      created = ctx_->topics->CreateIfAbsent(topic, 1, kPermRead | kPermWrite);
-    }
-    if (!created.ok()) {
-      return fail(absl::IsNotFound(created.status()) ? code::kTopicNotExist : code::kSystemError,
-                  std::string(MessageOf(created.status())));
-    }
-    tc = created->config;
-    if (created->created && ctx_->register_all) ctx_->register_all();
-  }
-  if ((tc->perm & kPermWrite) == 0) {
-    return fail(code::kNoPermission,
-                fmt::format("the topic[{}] sending message is forbidden", topic));
-  }
-  int32_t queue_id = header->queue_id;
-  const int32_t queues = std::max(tc->write_queue_nums, tc->read_queue_nums);
-  if (queue_id >= queues) {
-    return fail(code::kSystemError,
-                fmt::format("request queueId[{}] is illegal, topic {} has {} queues (producer "
-                            "{})",
-                            queue_id, topic, queues, channel->remote_address()));
-  }
-  if (queue_id < 0) queue_id = RandomQueue(tc->write_queue_nums);
+  const SendCheck target = CheckSendTarget(*ctx_, *header, channel->remote_address());
+  if (!target.ok()) return fail(target.code, target.remark);
+  const int32_t queue_id = target.queue_id;
 
   const std::string_view client_props =
       header->properties ? std::string_view(*header->properties) : std::string_view();
