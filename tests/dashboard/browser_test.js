@@ -93,7 +93,10 @@ async function startStandalone(name, extraSets) {
   const broker = await freePort();
   const http = await freePort();
   const args = ['standalone', '--data', dir, '--namesrv-port', String(ns), '--listen-port',
-    String(broker), '--http-addr', '127.0.0.1:' + http, '--set', 'dashboardSampleIntervalMs=200'];
+    String(broker), '--http-addr', '127.0.0.1:' + http, '--set', 'dashboardSampleIntervalMs=200',
+    // Small store files: 16 MiB CommitLog files and a small index instead of 1 GiB + 400 MiB.
+    '--set', 'mappedFileSizeCommitLog=16777216', '--set', 'maxIndexNum=400000',
+    '--set', 'maxHashSlotNum=100000'];
   for (const s of extraSets) args.push('--set', s);
   const log = fs.openSync(path.join(outDir, name + '-tern.log'), 'w');
   const child = spawn(tern, args, { stdio: ['ignore', log, log] });
