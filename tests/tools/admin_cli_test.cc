@@ -114,8 +114,11 @@ class AdminCli : public ::testing::Test {
       const std::string data = dir_->Sub("data");
       const std::string ns = std::to_string(namesrv_port_);
       const std::string port = std::to_string(broker_port_);
+      // Small store files (16 MiB CommitLog files, a small index), no HTTP endpoint.
       execl(TERN_BINARY, TERN_BINARY, "standalone", "--data", data.c_str(), "--namesrv-port",
-            ns.c_str(), "--listen-port", port.c_str(), static_cast<char*>(nullptr));
+            ns.c_str(), "--listen-port", port.c_str(), "--http-addr", "off", "--set",
+            "mappedFileSizeCommitLog=16777216", "--set", "maxIndexNum=400000", "--set",
+            "maxHashSlotNum=100000", static_cast<char*>(nullptr));
       _exit(127);
     }
     ASSERT_GT(pid_, 0);
