@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-
 #include "engine/base/clock.h"
 #include "engine/base/strings.h"
 #include "engine/commit_log_codec.h"

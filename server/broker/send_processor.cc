@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-
 #include "engine/base/clock.h"
 #include "engine/base/strings.h"
 #include "engine/commit_log_format.h"
