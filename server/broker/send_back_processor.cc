@@ -3,14 +3,13 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <random>
-
 #include "engine/base/strings.h"
 #include "engine/properties.h"
 #include "server/broker/delay_route.h"
 #include "server/broker/reput.h"
 #include "server/broker/reroute_services.h"
 #include "server/broker/retry_dlq.h"
+#include "server/broker/send_check.h"
 #include "server/broker/send_processor.h"
 #include "server/remoting/codes.h"
 #include "server/remoting/headers/send_back.h"
@@ -88,9 +87,7 @@ void SendBackProcessor::Handle(const ChannelPtr& channel, const RemotingCommand&
     m.queue_id = 0;
     props = EditProperties(props, {}, {prop::kDelayLevel});
   } else {
-    thread_local std::minstd_rand rng(std::random_device{}());
-    const int32_t queue =
-        static_cast<int32_t>(rng() % static_cast<uint32_t>(group->retry_queue_nums));
+    const int32_t queue = RandomQueue(group->retry_queue_nums);
     const int32_t max_level = ctx_->reroute->delay_levels().max_level();
     const int32_t level =
         std::min(h->delay_level == 0 ? 3 + r.reconsume_times : h->delay_level, max_level);

@@ -18,11 +18,6 @@ namespace code = remoting::response;
 
 namespace {
 
-int32_t RandomQueue(int32_t n) {
-  thread_local std::minstd_rand rng(std::random_device{}());
-  return n <= 0 ? 0 : static_cast<int32_t>(rng() % static_cast<uint32_t>(n));
-}
-
 SendCheck Refuse(int32_t c, std::string remark) {
   SendCheck r;
   r.code = c;
@@ -31,6 +26,11 @@ SendCheck Refuse(int32_t c, std::string remark) {
 }
 
 }  // namespace
+
+int32_t RandomQueue(int32_t n) {
+  thread_local std::minstd_rand rng(std::random_device{}());
+  return n <= 0 ? 0 : static_cast<int32_t>(rng() % static_cast<uint32_t>(n));
+}
 
 SendCheck CheckSendTarget(BrokerContext& ctx, const remoting::SendMessageRequestHeader& header,
                           std::string_view remote) {

@@ -28,6 +28,9 @@ struct SendCheck {
   bool ok() const { return code == 0; }
 };
 
+// A uniformly random queue id in [0, n) (0 when n <= 0); thread-safe (a generator per thread).
+int32_t RandomQueue(int32_t n);
+
 // `remote` names the producer in the remarks.
 SendCheck CheckSendTarget(BrokerContext& ctx, const remoting::SendMessageRequestHeader& header,
                           std::string_view remote);
