@@ -3,7 +3,8 @@
 #   scripts/build.sh release        -> build/release  (gcc, Release: what run.sh and bench use)
 #   scripts/build.sh asan           -> build/asan     (clang, ASan+UBSan, libFuzzer targets)
 #   scripts/build.sh tsan [target]  -> build/tsan     (clang, TSan; only the concurrency tests)
-# Extra arguments are passed to ninja (targets).
+# Extra arguments are passed to ninja (targets). TERN_FUZZ_SECONDS (default 30) bounds each
+# fuzz target's ctest run in the asan tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,8 @@ case "$variant" in
   asan)
     cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-      -DTERN_SANITIZE=asan -DTERN_BUILD_FUZZERS=ON -DTERN_BUILD_BENCH=OFF >/dev/null
+      -DTERN_SANITIZE=asan -DTERN_BUILD_FUZZERS=ON -DTERN_BUILD_BENCH=OFF \
+      -DTERN_FUZZ_SECONDS="${TERN_FUZZ_SECONDS:-30}" >/dev/null
     ;;
   tsan)
     cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -27,7 +27,6 @@ ctest --test-dir build/release --output-on-failure -j "$jobs"
 
 if [ "${SKIP_ASAN:-0}" != 1 ]; then
   step "asan+ubsan build"
-  cmake -S . -B build/asan -DTERN_FUZZ_SECONDS="${TERN_FUZZ_SECONDS:-30}" >/dev/null 2>&1 || true
   scripts/build.sh asan
   step "asan+ubsan tests (fuzzers included)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
