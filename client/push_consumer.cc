@@ -124,6 +124,7 @@ absl::Status PushConsumer::Start() {
                               const std::map<MessageQueue, int64_t>& offsets) {
     ResetOffsets(topic, offsets);
   };
+  reg->offset_table = [this](const std::string& topic) { return offsets_->CloneTable(topic); };
   reg->consume_directly = [this](const MessageExt& msg, const std::string& broker) {
     return ConsumeDirectly(msg, broker);
   };
@@ -148,11 +149,14 @@ void PushConsumer::Shutdown() {
     service_cv_.SignalAll();
   }
   if (service_.joinable()) service_.join();
+  // Listener calls already running finish and record their offsets (their queues are not
+  // dropped yet, so a batch the listener completed is not redelivered after a restart);
+  // queued ones are discarded and redelivered later. No new pull starts (running_ is false).
+  consume_pool_->Stop();
   {
     MutexLock lock(&mu_);
     for (auto& [q, pq] : queues_) pq->Drop();
   }
-  consume_pool_->Stop();  // running listener calls finish; queued ones are redelivered later
   PersistOffsets(/*sync=*/true);
   if (orderly() && options_.model == MessageModel::kClustering) {
     std::vector<MessageQueue> held;
