@@ -59,6 +59,9 @@ struct ConsumerRegistration {
   // Runs on the instance's admin thread.
   std::function<void(const std::string& topic, const std::map<MessageQueue, int64_t>& offsets)>
       reset_offsets;
+  // GET_CONSUMER_STATUS_FROM_CLIENT (221): the in-memory offsets of `topic` (wire name; every
+  // topic when empty). Must not block.
+  std::function<std::map<MessageQueue, int64_t>(const std::string& topic)> offset_table;
 };
 
 // CHECK_TRANSACTION_STATE (39) for a producer group: decides the outcome of a half message

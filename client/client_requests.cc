@@ -1,5 +1,6 @@
 // The requests brokers send to a client (client_instance.h): NOTIFY_CONSUMER_IDS_CHANGED,
-// GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY, CHECK_TRANSACTION_STATE,
+// GET_CONSUMER_RUNNING_INFO, CONSUME_MESSAGE_DIRECTLY, RESET_CONSUMER_CLIENT_OFFSET,
+// GET_CONSUMER_STATUS_FROM_CLIENT, CHECK_TRANSACTION_STATE,
 // PUSH_REPLY_MESSAGE_TO_CLIENT. Handlers run on I/O threads and never block there: work that
 // may block goes to the admin thread.
 #include <fmt/format.h>
@@ -106,6 +107,24 @@ void ClientInstance::RegisterRequestHandlers() {
     admin_->Submit([c, t = *topic, offsets = std::move(offsets)] { c->reset_offsets(t, offsets); });
     Answer(channel, r, code::kSuccess, "", "");
   });
+
+  // GET_CONSUMER_STATUS_FROM_CLIENT (221), asked by a broker serving mqadmin getConsumerStatus
+  // (INVOKE_BROKER_TO_GET_CONSUMER_STATUS, 223): this client's offsets of the topic, as Java's
+  // ClientRemotingProcessor answers (an unknown group gets an empty table).
+  handlers_.Register(
+      req::kGetConsumerStatusFromClient,
+      [this](const remoting::ChannelPtr& channel, remoting::RemotingCommand r, std::string) {
+        const std::string* group = r.Field("group");
+        const std::string* topic = r.Field("topic");
+        std::shared_ptr<ConsumerRegistration> c = group ? FindConsumer(*group) : nullptr;
+        protocol::ConsumerStatusBody body;
+        if (c && c->offset_table) {
+          for (const auto& [q, offset] : c->offset_table(topic ? *topic : std::string())) {
+            body.message_queue_table[{q.topic, q.broker_name, q.queue_id}] = offset;
+          }
+        }
+        Answer(channel, r, code::kSuccess, "", body.Encode());
+      });
 
   // PUSH_REPLY_MESSAGE_TO_CLIENT (request_reply.h): completes the matching request. Java
   // answers SUCCESS also when no request matches (it only logs).

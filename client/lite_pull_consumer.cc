@@ -192,6 +192,7 @@ absl::Status LitePullConsumer::Start() {
   reg->consume_from_where = std::string(ConsumeFromName(options_.consume_from));
   reg->subscriptions = [this] { return HeartbeatSubscriptions(); };
   reg->on_ids_changed = [this] { RequestRebalance(); };
+  reg->offset_table = [this](const std::string& topic) { return offsets_->CloneTable(topic); };
   instance_->RegisterConsumer(reg);
   {
     MutexLock lock(&gate_mu_);

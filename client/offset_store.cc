@@ -34,6 +34,16 @@ int64_t OffsetStore::Cached(const MessageQueue& queue) const {
   return it == table_.end() ? -1 : it->second;
 }
 
+std::map<MessageQueue, int64_t> OffsetStore::CloneTable(std::string_view topic) const {
+  MutexLock lock(&mu_);
+  if (topic.empty()) return table_;
+  std::map<MessageQueue, int64_t> out;
+  for (const auto& [queue, offset] : table_) {
+    if (queue.topic == topic) out.emplace(queue, offset);
+  }
+  return out;
+}
+
 std::map<MessageQueue, int64_t> OffsetStore::Snapshot() const {
   MutexLock lock(&mu_);
   return table_;

@@ -13,6 +13,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -38,6 +39,9 @@ class OffsetStore {
   void Remove(const MessageQueue& queue);
   // The in-memory offset, or -1.
   int64_t Cached(const MessageQueue& queue) const;
+  // The in-memory offsets of `topic`'s queues (every queue when empty): Java's
+  // cloneOffsetTable, what GET_CONSUMER_STATUS_FROM_CLIENT (221) reports.
+  std::map<MessageQueue, int64_t> CloneTable(std::string_view topic) const;
 
  protected:
   virtual void DoPersist(const std::set<MessageQueue>& queues, bool sync) = 0;

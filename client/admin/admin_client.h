@@ -147,6 +147,13 @@ class AdminClient {
                                                                     const std::string& group,
                                                                     int64_t timestamp, bool force,
                                                                     bool cpp);
+  // INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223): clientId -> the offsets of `topic` each online
+  // consumer of `group` reported (only `client_id`'s when not empty).
+  using ConsumerStatusTable = std::map<std::string, std::map<MessageQueue, int64_t>>;
+  absl::StatusOr<ConsumerStatusTable> GetConsumerStatus(const std::string& addr,
+                                                        const std::string& topic,
+                                                        const std::string& group,
+                                                        const std::string& client_id);
   absl::Status CloneGroupOffset(const std::string& addr, const std::string& src_group,
                                 const std::string& dest_group, const std::string& topic,
                                 bool offline);
@@ -185,6 +192,10 @@ class AdminClient {
                                                                          const std::string& group,
                                                                          int64_t timestamp,
                                                                          bool force, bool cpp);
+  // 223 to every broker of the topic's route, merged (mqadmin getConsumerStatus).
+  absl::StatusOr<ConsumerStatusTable> ExamineConsumerStatus(const std::string& topic,
+                                                            const std::string& group,
+                                                            const std::string& client_id);
   // mqadmin's resetOffsetByTimestampOld, for a group with no consumer online: commits the
   // offset found for `timestamp` (-1: the max offset) on each queue of the topic with
   // UPDATE_CONSUMER_OFFSET, unless !force and it is past the committed offset.

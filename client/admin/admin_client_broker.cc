@@ -224,6 +224,30 @@ absl::StatusOr<std::map<MessageQueue, int64_t>> AdminClient::ResetOffsetByTime(
   return out;
 }
 
+absl::StatusOr<AdminClient::ConsumerStatusTable> AdminClient::GetConsumerStatus(
+    const std::string& addr, const std::string& topic, const std::string& group,
+    const std::string& client_id) {
+  RemotingCommand cmd = RemotingCommand::Request(req::kInvokeBrokerToGetConsumerStatus, 0);
+  PutString(cmd.MutableFields(), "topic", topic);
+  PutString(cmd.MutableFields(), "group", group);
+  PutString(cmd.MutableFields(), "clientAddr", client_id);
+  TERN_ASSIGN_OR_RETURN(
+      net::Response r,
+      Call(Peer::kBroker, addr, std::move(cmd), "",
+           fmt::format("INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223) of {} on {}", group, topic)));
+  ConsumerStatusTable out;
+  if (r.body.empty()) return out;
+  TERN_ASSIGN_OR_RETURN(protocol::ConsumerStatusBody body,
+                        protocol::ConsumerStatusBody::Decode(r.body));
+  for (const auto& [id, table] : body.consumer_table) {
+    std::map<MessageQueue, int64_t>& dst = out[id];
+    for (const auto& [mq, offset] : table) {
+      dst[MessageQueue{mq.topic, mq.broker_name, mq.queue_id}] = offset;
+    }
+  }
+  return out;
+}
+
 absl::Status AdminClient::CloneGroupOffset(const std::string& addr, const std::string& src_group,
                                            const std::string& dest_group, const std::string& topic,
                                            bool offline) {

@@ -112,6 +112,18 @@ absl::StatusOr<std::map<MessageQueue, int64_t>> AdminClient::ResetOffsetByTimest
   return all;
 }
 
+absl::StatusOr<AdminClient::ConsumerStatusTable> AdminClient::ExamineConsumerStatus(
+    const std::string& topic, const std::string& group, const std::string& client_id) {
+  TERN_ASSIGN_OR_RETURN(auto brokers, RouteBrokers(topic));
+  ConsumerStatusTable all;
+  for (const auto& [name, addr] : brokers) {
+    TERN_ASSIGN_OR_RETURN(ConsumerStatusTable one,
+                          GetConsumerStatus(addr, topic, group, client_id));
+    for (auto& [id, table] : one) all[id].merge(table);
+  }
+  return all;
+}
+
 absl::StatusOr<std::vector<RollbackStats>> AdminClient::ResetOffsetOffline(const std::string& group,
                                                                            const std::string& topic,
                                                                            int64_t timestamp,

@@ -3,6 +3,12 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/base/mutex.h"
 #include "engine/base/strings.h"
 #include "engine/commit_log_codec.h"
 #include "server/net/connection.h"
@@ -40,6 +46,9 @@ void AdminClientProcessor::Register(remoting::HandlerTable& table) {
                  });
   table.Register(req::kInvokeBrokerToResetOffset, [this](const ChannelPtr& c, RemotingCommand r,
                                                          std::string) { ResetOffset(c, r); });
+  table.Register(
+      req::kInvokeBrokerToGetConsumerStatus,
+      [this](const ChannelPtr& c, RemotingCommand r, std::string) { ConsumerStatus(c, r); });
 }
 
 void AdminClientProcessor::CallConsumer(const ChannelPtr& channel, const RemotingCommand& request,
@@ -196,6 +205,91 @@ void AdminClientProcessor::ResetOffset(const ChannelPtr& channel, const Remoting
                  *group, c.client_id);
   }
   channel->Send(RemotingCommand::ResponseTo(request, code::kSuccess), table.Encode());
+}
+
+// INVOKE_BROKER_TO_GET_CONSUMER_STATUS: header topic, group, clientAddr (a clientId; empty
+// asks every consumer of the group). Each asked consumer gets GET_CONSUMER_STATUS_FROM_CLIENT
+// (221) at once; the admin gets consumerTable (clientId -> the offsets it reported) when the
+// last one answered or timed out. A consumer that fails or times out is left out, as in Java.
+void AdminClientProcessor::ConsumerStatus(const ChannelPtr& channel,
+                                          const RemotingCommand& request) {
+  absl::StatusOr<std::string> topic = remoting::RequiredString(request, "topic");
+  if (!topic.ok()) return BadHeader(channel, request, topic.status());
+  absl::StatusOr<std::string> group = remoting::RequiredString(request, "group");
+  if (!group.ok()) return BadHeader(channel, request, group.status());
+  const std::string* origin = request.Field("clientAddr");
+  const std::string client_id = origin ? *origin : std::string();
+  std::optional<ConsumerGroupInfo> info = ctx_->clients->Consumer(*group);
+  if (!info || info->channels.empty()) {
+    return Reply(channel, request, code::kSystemError,
+                 fmt::format("No Any Consumer online in the consumer group: [{}]", *group));
+  }
+  std::vector<std::pair<std::string, std::shared_ptr<net::Connection>>> targets;
+  for (const auto& [id, c] : info->channels) {
+    if (c.version < kV3_0_7_Snapshot) {
+      return Reply(channel, request, code::kSystemError,
+                   fmt::format("the client does not support this feature. version={}", c.version));
+    }
+    if (!client_id.empty() && c.client_id != client_id) continue;
+    if (auto conn = std::dynamic_pointer_cast<net::Connection>(c.channel);
+        conn && !conn->closed()) {
+      targets.emplace_back(c.client_id, std::move(conn));
+    }
+    if (!client_id.empty()) break;
+  }
+  struct Gather {
+    Mutex mu;
+    protocol::ConsumerStatusBody body ABSL_GUARDED_BY(mu);
+    size_t pending ABSL_GUARDED_BY(mu) = 0;
+  };
+  auto gather = std::make_shared<Gather>();
+  RemotingCommand answer_to = request;
+  answer_to.ext_fields.reset();
+  answer_to.remark.reset();
+  auto finish = [channel, answer_to, gather] {
+    std::string out;
+    {
+      MutexLock lock(&gather->mu);
+      if (--gather->pending != 0) return;
+      out = gather->body.Encode();
+    }
+    channel->Send(RemotingCommand::ResponseTo(answer_to, code::kSuccess), std::move(out));
+  };
+  {
+    MutexLock lock(&gather->mu);
+    gather->pending = targets.size() + 1;  // +1: this function's own hold, released below
+  }
+  for (auto& [id, conn] : targets) {
+    RemotingCommand ask = RemotingCommand::Request(req::kGetConsumerStatusFromClient, 0);
+    remoting::PutString(ask.MutableFields(), "topic", *topic);
+    remoting::PutString(ask.MutableFields(), "group", *group);
+    conn->Invoke(
+        std::move(ask), "", call_timeout_,
+        [gather, finish, id = id, topic = *topic, group = *group](absl::StatusOr<net::Response> r) {
+          if (!r.ok() || r->command.code != code::kSuccess) {
+            spdlog::warn(
+                "[get-consumer-status] get consumer status failed. topic={}, group={}, "
+                "clientId={}: {}",
+                topic, group, id,
+                r.ok() ? r->command.remark.value_or("code " + std::to_string(r->command.code))
+                       : std::string(MessageOf(r.status())));
+          } else if (!r->body.empty()) {
+            absl::StatusOr<protocol::ConsumerStatusBody> b =
+                protocol::ConsumerStatusBody::Decode(r->body);
+            if (b.ok()) {
+              MutexLock lock(&gather->mu);
+              gather->body.consumer_table[id] = std::move(b->message_queue_table);
+            } else {
+              spdlog::warn(
+                  "[get-consumer-status] clientId={} answered an undecodable "
+                  "body: {}",
+                  id, MessageOf(b.status()));
+            }
+          }
+          finish();
+        });
+  }
+  finish();
 }
 
 }  // namespace tern::broker

@@ -2,7 +2,9 @@
 // (protocol.md 2.7): GET_CONSUMER_RUNNING_INFO (307) and CONSUME_MESSAGE_DIRECTLY (309) are
 // forwarded to the named client, and INVOKE_BROKER_TO_RESET_OFFSET (222) computes per-queue
 // offsets by store time and pushes them to every consumer of the group with
-// RESET_CONSUMER_CLIENT_OFFSET (220).
+// RESET_CONSUMER_CLIENT_OFFSET (220). INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223, mqadmin
+// getConsumerStatus) asks the group's consumers (or the one named) for their offsets with
+// GET_CONSUMER_STATUS_FROM_CLIENT (221) and answers with every reply gathered.
 //
 // Forwarding (Java's AdminBrokerProcessor.callConsumer): the client is found by clientId among
 // the group's live channels (ClientRegistry); the broker sends a new request with the same code
@@ -41,6 +43,8 @@ class AdminClientProcessor {
                    std::string body);
   void ConsumeDirectly(const remoting::ChannelPtr& channel, remoting::RemotingCommand request);
   void ResetOffset(const remoting::ChannelPtr& channel, const remoting::RemotingCommand& request);
+  void ConsumerStatus(const remoting::ChannelPtr& channel,
+                      const remoting::RemotingCommand& request);
   // Forwards `request` (its code, extFields and `body`) to `client_id` of `group` and answers
   // `channel` with the client's response.
   void CallConsumer(const remoting::ChannelPtr& channel, const remoting::RemotingCommand& request,

@@ -294,6 +294,22 @@ bool ConsumeNull(Scanner& sc) {
   return v.ok();
 }
 
+// Reads {bean:int,...} (or null) at the scanner's position into `out`.
+absl::Status OffsetMap(Scanner& sc, std::map<MessageQueueKey, int64_t>* out, int depth) {
+  if (ConsumeNull(sc)) return absl::OkStatus();
+  if (absl::Status st = sc.Expect('{'); !st.ok()) return st;
+  if (sc.Consume('}')) return absl::OkStatus();
+  do {
+    MessageQueueKey mq;
+    if (absl::Status st = sc.Queue(&mq, nullptr, depth + 1); !st.ok()) return st;
+    if (absl::Status st = sc.Expect(':'); !st.ok()) return st;
+    int64_t offset = 0;
+    if (absl::Status st = sc.Int64(&offset); !st.ok()) return st;
+    (*out)[std::move(mq)] = offset;
+  } while (sc.Consume(','));
+  return sc.Expect('}');
+}
+
 }  // namespace
 
 std::string MessageQueueKeyJson(const MessageQueueKey& mq) {
@@ -393,6 +409,69 @@ absl::StatusOr<ResetOffsetBody> ResetOffsetBody::Decode(std::string_view text) {
     int64_t offset = 0;
     if (absl::Status st = sc.Int64(&offset); !st.ok()) return st;
     body.offset_table[std::move(mq)] = offset;
+  } while (sc.Consume(','));
+  if (absl::Status st = sc.Expect('}'); !st.ok()) return st;
+  return body;
+}
+
+namespace {
+
+void WriteOffsetMap(JsonWriter& w, const std::map<MessageQueueKey, int64_t>& table) {
+  w.BeginObject();
+  for (const auto& [mq, offset] : table) {
+    w.ObjectKey(MessageQueueKeyJson(mq));
+    w.Int(offset);
+  }
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string ConsumerStatusBody::Encode() const {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("consumerTable");
+  w.BeginObject();
+  for (const auto& [client_id, table] : consumer_table) {
+    w.Key(client_id);
+    WriteOffsetMap(w, table);
+  }
+  w.EndObject();
+  w.Key("messageQueueTable");
+  WriteOffsetMap(w, message_queue_table);
+  w.EndObject();
+  return std::move(w).Finish();
+}
+
+absl::StatusOr<ConsumerStatusBody> ConsumerStatusBody::Decode(std::string_view text) {
+  ConsumerStatusBody body;
+  Scanner sc(text);
+  if (absl::Status st = sc.Expect('{'); !st.ok()) return st;
+  if (sc.Consume('}')) return body;
+  do {
+    std::string key;
+    if (absl::Status st = sc.Key(&key); !st.ok()) return st;
+    if (absl::Status st = sc.Expect(':'); !st.ok()) return st;
+    if (key == "messageQueueTable") {
+      if (absl::Status st = OffsetMap(sc, &body.message_queue_table, 1); !st.ok()) return st;
+    } else if (key == "consumerTable") {
+      if (ConsumeNull(sc)) continue;
+      if (absl::Status st = sc.Expect('{'); !st.ok()) return st;
+      if (!sc.Consume('}')) {
+        do {
+          std::string client_id;
+          if (absl::Status st = sc.Key(&client_id); !st.ok()) return st;
+          if (absl::Status st = sc.Expect(':'); !st.ok()) return st;
+          if (absl::Status st = OffsetMap(sc, &body.consumer_table[client_id], 2); !st.ok()) {
+            return st;
+          }
+        } while (sc.Consume(','));
+        if (absl::Status st = sc.Expect('}'); !st.ok()) return st;
+      }
+    } else {
+      absl::StatusOr<std::string_view> v = sc.SkipValue(1);
+      if (!v.ok()) return v.status();
+    }
   } while (sc.Consume(','));
   if (absl::Status st = sc.Expect('}'); !st.ok()) return st;
   return body;

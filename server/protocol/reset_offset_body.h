@@ -1,6 +1,6 @@
-// reset_offset_body.h: bodies that are maps keyed by a MessageQueue bean, and ResetOffsetBody,
-// the body of RESET_CONSUMER_CLIENT_OFFSET (220) and of the INVOKE_BROKER_TO_RESET_OFFSET (222)
-// response (protocol.md 2.7, 2.8).
+// reset_offset_body.h: bodies that are maps keyed by a MessageQueue bean: ResetOffsetBody, the
+// body of RESET_CONSUMER_CLIENT_OFFSET (220) and of the INVOKE_BROKER_TO_RESET_OFFSET (222)
+// response (protocol.md 2.7, 2.8), and ConsumerStatusBody (221/223).
 //
 // fastjson writes a Map<MessageQueue, X> with the bean's JSON object as the key, unquoted:
 //   {"offsetTable":{{"brokerName":"b","queueId":0,"topic":"T"}:5,...}}
@@ -70,6 +70,21 @@ struct ResetOffsetBody {
   // Either form. Values must be integers (or decimal strings); a duplicated queue keeps the
   // last value (Java's map put).
   static absl::StatusOr<ResetOffsetBody> Decode(std::string_view text);
+};
+
+// GetConsumerStatusBody: the body of a client's GET_CONSUMER_STATUS_FROM_CLIENT (221) answer
+// (messageQueueTable: the client's offsets for the asked topic) and of the broker's
+// INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223) answer (consumerTable: clientId -> that table).
+//   {"consumerTable":{"id":{{"brokerName":..,"queueId":..,"topic":..}:5}},"messageQueueTable":{}}
+struct ConsumerStatusBody {
+  std::map<std::string, std::map<MessageQueueKey, int64_t>> consumer_table;
+  std::map<MessageQueueKey, int64_t> message_queue_table;
+
+  bool operator==(const ConsumerStatusBody&) const = default;
+
+  std::string Encode() const;
+  // Absent members are empty; values must be integers (or decimal strings).
+  static absl::StatusOr<ConsumerStatusBody> Decode(std::string_view text);
 };
 
 }  // namespace tern::protocol

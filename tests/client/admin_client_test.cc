@@ -270,6 +270,36 @@ TEST(AdminClient, SeesAnOnlinePushConsumer) {
     }
     return true;
   }));
+  // INVOKE_BROKER_TO_GET_CONSUMER_STATUS (223, mqadmin getConsumerStatus): the broker asks
+  // the consumer (GET_CONSUMER_STATUS_FROM_CLIENT, 221) for its in-memory offsets.
+  const std::string client_id = cc->connection_set[0].client_id;
+  absl::StatusOr<AdminClient::ConsumerStatusTable> status =
+      admin->ExamineConsumerStatus("PushT", "admin_push", "");
+  ASSERT_TRUE(status.ok()) << status.status();
+  ASSERT_EQ(status->size(), 1u);
+  ASSERT_EQ(status->count(client_id), 1u) << status->begin()->first;
+  int64_t consumed_offsets = 0;
+  for (const auto& [mq, offset] : status->at(client_id)) {
+    EXPECT_EQ(mq.topic, "PushT");
+    consumed_offsets += offset;
+  }
+  EXPECT_EQ(status->at(client_id).size(), 2u);
+  EXPECT_EQ(consumed_offsets, 4);
+  absl::StatusOr<AdminClient::ConsumerStatusTable> named =
+      admin->ExamineConsumerStatus("PushT", "admin_push", client_id);
+  ASSERT_TRUE(named.ok()) << named.status();
+  EXPECT_EQ(named->count(client_id), 1u);
+  absl::StatusOr<AdminClient::ConsumerStatusTable> other =
+      admin->ExamineConsumerStatus("PushT", "admin_push", "10.0.0.9@no-such-client");
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_TRUE(other->empty());
+  absl::StatusOr<AdminClient::ConsumerStatusTable> nobody =
+      admin->ExamineConsumerStatus("PushT", "nobody_online", "");
+  ASSERT_FALSE(nobody.ok());
+  EXPECT_THAT(
+      std::string(nobody.status().message()),
+      ::testing::HasSubstr("No Any Consumer online in the consumer group: [nobody_online]"));
+
   absl::StatusOr<std::map<MessageQueue, int64_t>> reset =
       admin->ResetOffsetByTimestamp("PushT", "admin_push", 0, true, false);
   ASSERT_TRUE(reset.ok()) << reset.status();

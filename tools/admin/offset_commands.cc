@@ -1,5 +1,5 @@
-// `tern admin` offset commands: resetOffsetByTime, skipAccumulatedMessage, cloneGroupOffset
-// (mqadmin's tools/command/offset).
+// `tern admin` offset commands: resetOffsetByTime, skipAccumulatedMessage, cloneGroupOffset,
+// getConsumerStatus (mqadmin's tools/command/offset).
 //
 // resetOffsetByTime and skipAccumulatedMessage ask every broker of the topic to reset the
 // group (INVOKE_BROKER_TO_RESET_OFFSET, which also pushes the new offsets to the group's
@@ -139,6 +139,52 @@ int RunSkipAccumulated(Context& ctx, const ResetFlags& f) {
   return Reset(ctx, f, -1, /*print_header=*/false);
 }
 
+struct StatusFlags {
+  std::string group, topic, client_id;
+};
+
+int RunGetConsumerStatus(Context& ctx, const StatusFlags& f) {
+  AdminClient* admin = ctx.Admin();
+  if (admin == nullptr) return kFailed;
+  absl::StatusOr<AdminClient::ConsumerStatusTable> table =
+      admin->ExamineConsumerStatus(f.topic, f.group, f.client_id);
+  if (!table.ok()) return ctx.Fail(table.status());
+  ctx.Print(fmt::format("get consumer status from client. group={}, topic={}, originClientId={}\n",
+                        f.group, f.topic, f.client_id));
+  ctx.Print(fmt::format("{:<50}  {:<15}  {:<15}  {:<20}\n", "#clientId", "#brokerName", "#queueId",
+                        "#offset"));
+  protocol::JsonWriter w;
+  w.BeginObject();
+  w.Key("group");
+  w.String(f.group);
+  w.Key("topic");
+  w.String(f.topic);
+  w.Key("clients");
+  w.BeginArray();
+  for (const auto& [id, queues] : *table) {
+    w.BeginObject();
+    w.Key("clientId");
+    w.String(id);
+    w.Key("queues");
+    w.BeginArray();
+    for (const auto& [mq, offset] : queues) {
+      ctx.Print(
+          fmt::format("{:<50}  {:<15}  {:<15}  {:<20}\n", id, mq.broker_name, mq.queue_id, offset));
+      w.BeginObject();
+      WriteQueueKey(w, mq);
+      w.Key("offset");
+      w.Int(offset);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  ctx.PrintJson(std::move(w).Finish());
+  return kOk;
+}
+
 struct CloneFlags {
   std::string src, dest, topic, offline;
 };
@@ -192,6 +238,14 @@ void AddOffsetCommands(Registry& r) {
                  cmd->add_option("-f,--force", f->force,
                                  "set the force rollback by timestamp switch[true|false]");
                  return [f](Context& ctx) { return RunSkipAccumulated(ctx, *f); };
+               }});
+  r.push_back({"getConsumerStatus", "get consumer status from client.", [](CLI::App* cmd) -> RunFn {
+                 auto f = std::make_shared<StatusFlags>();
+                 cmd->add_option("-g,--group", f->group, "consumer group name")->required();
+                 cmd->add_option("-t,--topic", f->topic, "topic name")->required();
+                 cmd->add_option("-i,--originClientId", f->client_id,
+                                 "the clientId of the consumer to ask (default: all)");
+                 return [f](Context& ctx) { return RunGetConsumerStatus(ctx, *f); };
                }});
   r.push_back(
       {"cloneGroupOffset", "clone offset from other group.", [](CLI::App* cmd) -> RunFn {

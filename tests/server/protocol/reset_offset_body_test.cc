@@ -54,6 +54,33 @@ TEST(ResetOffsetBody, RejectsMalformedInputNamingTheByte) {
   EXPECT_FALSE(ResetOffsetBody::Decode(deep).ok());
 }
 
+TEST(ConsumerStatusBody, EncodesAsJavaDoesAndDecodesBack) {
+  ConsumerStatusBody b;
+  b.consumer_table["10.0.0.1@1"][{"T", "broker-a", 0}] = 5;
+  b.consumer_table["10.0.0.1@1"][{"T", "broker-a", 1}] = 7;
+  b.consumer_table["10.0.0.2@9"];
+  const std::string java =
+      R"({"consumerTable":{"10.0.0.1@1":{{"brokerName":"broker-a","queueId":0,"topic":"T"}:5,)"
+      R"({"brokerName":"broker-a","queueId":1,"topic":"T"}:7},"10.0.0.2@9":{}},)"
+      R"("messageQueueTable":{}})";
+  EXPECT_EQ(b.Encode(), java);
+  EXPECT_EQ(ConsumerStatusBody::Decode(java).value(), b);
+
+  // A client's 221 answer: only messageQueueTable, members in any order, nulls and extras.
+  absl::StatusOr<ConsumerStatusBody> client = ConsumerStatusBody::Decode(
+      R"({"messageQueueTable":{{"topic":"T","queueId":2,"brokerName":"b"}:"9"},"x":[1],)"
+      R"("consumerTable":null})");
+  ASSERT_TRUE(client.ok()) << client.status();
+  EXPECT_TRUE(client->consumer_table.empty());
+  ASSERT_EQ(client->message_queue_table.size(), 1u);
+  EXPECT_EQ(client->message_queue_table.begin()->first, (MessageQueueKey{"T", "b", 2}));
+  EXPECT_EQ(client->message_queue_table.begin()->second, 9);
+
+  EXPECT_FALSE(ConsumerStatusBody::Decode(R"({"consumerTable":{"id":{{"topic":"T"}:x}}})").ok());
+  EXPECT_FALSE(ConsumerStatusBody::Decode(R"({"consumerTable":[)").ok());
+  EXPECT_FALSE(ConsumerStatusBody::Decode("").ok());
+}
+
 TEST(MessageQueueMap, ReturnsEachValueVerbatim) {
   absl::StatusOr<std::vector<MessageQueueMapEntry>> m = ParseMessageQueueMap(
       R"({"consumeTps":0.0,"offsetTable":{{"brokerName":"b","queueId":1,"topic":"T"}:)"
