@@ -15,6 +15,29 @@ export TERN_CRASH_ROUNDS=${TERN_CRASH_ROUNDS:-100}
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
+# ctest with one re-run of a failed test (a failure on both runs fails the script). Every test
+# that failed a run is listed at the end, so a flaky test stays visible instead of hidden.
+flaky_log=$(mktemp)
+run_ctest() {
+  local out rc
+  out=$(mktemp)
+  set +e
+  ctest "$@" --output-on-failure --repeat until-pass:2 -j "$jobs" 2>&1 | tee "$out"
+  rc=${PIPESTATUS[0]}
+  set -e
+  grep -E '\*\*\*(Failed|Timeout|Exception)|\(Failed\)|\(Timeout\)' "$out" |
+    sed "s|^|[$*] |" >>"$flaky_log" || true
+  rm -f "$out"
+  return "$rc"
+}
+report_flaky() {
+  if [ -s "$flaky_log" ]; then
+    printf '\n=== test runs that failed (each passed on its re-run unless the script failed) ===\n'
+    cat "$flaky_log"
+  fi
+}
+trap report_flaky EXIT
+
 step "client interop dependencies (npm ci)"
 (cd tests/interop/ali-ons && npm ci --no-audit --no-fund --loglevel=error)
 step "dashboard browser test dependencies (npm ci: playwright-core, drives the system chromium)"
@@ -23,14 +46,14 @@ step "dashboard browser test dependencies (npm ci: playwright-core, drives the s
 step "release build"
 scripts/build.sh release
 step "release tests"
-ctest --test-dir build/release --output-on-failure -j "$jobs"
+run_ctest --test-dir build/release
 
 if [ "${SKIP_ASAN:-0}" != 1 ]; then
   step "asan+ubsan build"
   scripts/build.sh asan
   step "asan+ubsan tests (fuzzers included)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    ctest --test-dir build/asan --output-on-failure -LE browser -j "$jobs"
+    run_ctest --test-dir build/asan -LE browser
 fi
 
 if [ "${SKIP_TSAN:-0}" != 1 ]; then
@@ -38,7 +61,7 @@ if [ "${SKIP_TSAN:-0}" != 1 ]; then
   scripts/build.sh tsan
   step "tsan tests"
   TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-    ctest --test-dir build/tsan --output-on-failure -L concurrency -j "$jobs"
+    run_ctest --test-dir build/tsan -L concurrency
 fi
 
 step "all tests passed"
