@@ -8,7 +8,8 @@
 // store, the offset table, the client registry and BrokerStats at the time of the request.
 //
 // Thread safety: stateless besides the context; handlers run on I/O threads and never block
-// (store reads are in-memory ConsumeQueue/CommitLog look-ups).
+// (store reads are in-memory ConsumeQueue/CommitLog look-ups). GET_BROKER_CONSUME_STATS walks
+// every group, so it runs on the broker's admin worker (BrokerContext::run_slow).
 #pragma once
 
 #include <cstdint>
@@ -36,6 +37,8 @@ class AdminStatsProcessor {
   void ConsumeStats(const remoting::ChannelPtr& channel, const remoting::RemotingCommand& request);
   void BrokerConsumeStats(const remoting::ChannelPtr& channel,
                           const remoting::RemotingCommand& request);
+  void BrokerConsumeStatsNow(const remoting::ChannelPtr& channel,
+                             const remoting::RemotingCommand& request);
   void ViewStats(const remoting::ChannelPtr& channel, const remoting::RemotingCommand& request);
   void ConsumeTimeSpan(const remoting::ChannelPtr& channel,
                        const remoting::RemotingCommand& request);

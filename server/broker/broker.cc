@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <set>
 
 #include "engine/base/clock.h"
@@ -92,6 +93,8 @@ class BrokerImpl {
     bool alive = true;  // written under mu held exclusively
   };
   std::shared_ptr<TaskGuard> tasks_guard_ = std::make_shared<TaskGuard>();
+  // One thread for admin answers that walk every group or topic (ctx_.run_slow).
+  std::unique_ptr<boost::asio::thread_pool> admin_worker_;
 
   Mutex cron_mu_;
   CondVar cron_cv_;
@@ -146,6 +149,14 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
   // takes the guard exclusively, so it waits for running ones and later ones do nothing.
   ctx_.post = [this, guard = tasks_guard_](std::function<void()> task) {
     boost::asio::post(pool_->Next(), [guard, task = std::move(task)] {
+      ReaderLock lock(&guard->mu);
+      if (guard->alive) task();
+    });
+  };
+  admin_worker_ = std::make_unique<boost::asio::thread_pool>(1);
+  boost::asio::post(*admin_worker_, [] { SetThreadName("tern-admin"); });
+  ctx_.run_slow = [this, guard = tasks_guard_](std::function<void()> task) {
+    boost::asio::post(*admin_worker_, [guard, task = std::move(task)] {
       ReaderLock lock(&guard->mu);
       if (guard->alive) task();
     });
@@ -380,6 +391,7 @@ void BrokerImpl::Shutdown() {
     WriterLock lock(&tasks_guard_->mu);
     tasks_guard_->alive = false;  // no posted task (long-poll re-run) runs after this
   }
+  if (admin_worker_) admin_worker_->join();  // what is still queued returns at once
   if (started_ && registrar_ && !config_.namesrv_list().empty()) {
     (void)registrar_->UnregisterAllSync(std::chrono::milliseconds(1000));
   }

@@ -59,6 +59,11 @@ struct BrokerContext {
   std::function<void(const TopicConfig&)> register_topic;
   // Posts a task to an I/O thread (long-poll re-runs).
   std::function<void(std::function<void()>)> post;
+  // Runs a task on the broker's admin worker thread ("tern-admin"), for answers that walk
+  // every group or topic and would otherwise stall an I/O thread's other connections. Tasks
+  // run in order, only while the broker is alive. Empty in a context without a broker: then
+  // callers run the task inline.
+  std::function<void(std::function<void()>)> run_slow;
   // Delays, timers, retry/DLQ, transactions (reroute_services.h).
   RerouteServices* reroute = nullptr;
 };
