@@ -53,6 +53,20 @@ void WriteQueueKey(protocol::JsonWriter& w, const MessageQueue& mq) {
   w.Int(mq.queue_id);
 }
 
+// "queues": [{"topic":..,"brokerName":..,"queueId":..,"offset":..},...]
+void WriteOffsetQueues(protocol::JsonWriter& w, const std::map<MessageQueue, int64_t>& table) {
+  w.Key("queues");
+  w.BeginArray();
+  for (const auto& [mq, offset] : table) {
+    w.BeginObject();
+    WriteQueueKey(w, mq);
+    w.Key("offset");
+    w.Int(offset);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
 // Shared by resetOffsetByTime (a timestamp) and skipAccumulatedMessage (-1: the max offset).
 int Reset(Context& ctx, const ResetFlags& f, int64_t timestamp, bool print_header) {
   const bool force = f.force.empty() || ParseBool(f.force);
@@ -114,16 +128,7 @@ int Reset(Context& ctx, const ResetFlags& f, int64_t timestamp, bool print_heade
   PrintOffsetTable(ctx, *table);
   w.Key("consumerOnline");
   w.Bool(true);
-  w.Key("queues");
-  w.BeginArray();
-  for (const auto& [mq, offset] : *table) {
-    w.BeginObject();
-    WriteQueueKey(w, mq);
-    w.Key("offset");
-    w.Int(offset);
-    w.EndObject();
-  }
-  w.EndArray();
+  WriteOffsetQueues(w, *table);
   w.EndObject();
   ctx.PrintJson(std::move(w).Finish());
   return kOk;
@@ -165,18 +170,11 @@ int RunGetConsumerStatus(Context& ctx, const StatusFlags& f) {
     w.BeginObject();
     w.Key("clientId");
     w.String(id);
-    w.Key("queues");
-    w.BeginArray();
     for (const auto& [mq, offset] : queues) {
       ctx.Print(
           fmt::format("{:<50}  {:<15}  {:<15}  {:<20}\n", id, mq.broker_name, mq.queue_id, offset));
-      w.BeginObject();
-      WriteQueueKey(w, mq);
-      w.Key("offset");
-      w.Int(offset);
-      w.EndObject();
     }
-    w.EndArray();
+    WriteOffsetQueues(w, queues);
     w.EndObject();
   }
   w.EndArray();
