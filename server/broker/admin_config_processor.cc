@@ -69,8 +69,17 @@ void AdminConfigProcessor::Update(const ChannelPtr& channel, const RemotingComma
   }
   std::string summary;
   for (const auto& [k, v] : accepted) summary += fmt::format("{}={} ", k, v);
-  spdlog::info("updateBrokerConfig by {}: {}(takes effect at the next start)",
-               channel->remote_address(), summary);
+  spdlog::info(
+      "updateBrokerConfig by {}: {}(brokerPermission applies now, the rest at the next "
+      "start)",
+      channel->remote_address(), summary);
+  if (auto it = accepted.find("brokerPermission"); it != accepted.end()) {
+    // As Java: the new permission is registered at once (with a new data version, so the
+    // name servers take it) and gates sends and pulls from now on.
+    ctx_->broker_permission.store(check.broker_permission);
+    ctx_->topics->NextDataVersion();
+    if (ctx_->register_all) ctx_->register_all();
+  }
   Reply(channel, request, code::kSuccess, "");
 }
 

@@ -6,10 +6,12 @@
 // refuses the whole update with code 1 and a remark naming the key. Accepted values are kept
 // as overrides on top of the startup config, reported by GET_BROKER_CONFIG, and written into
 // the broker's config file (`-c broker.conf`, when the broker was started with one: its key
-// lines are replaced or appended, the file swapped in with a rename). The broker's processors
-// read the startup BrokerConfig without synchronisation, so overrides take effect at the next
-// start; GET_BROKER_CONFIG shows them at once. UPDATE is an admin write: loopback only unless
-// adminAllowRemote.
+// lines are replaced or appended, the file swapped in with a rename). brokerPermission takes
+// effect at once, as in Java: BrokerContext::broker_permission gates sends and pulls, and a
+// full registration with a new data version goes to the name servers. The broker's processors
+// read the rest of the startup BrokerConfig without synchronisation, so other overrides take
+// effect at the next start; GET_BROKER_CONFIG shows them at once. UPDATE is an admin write:
+// loopback only unless adminAllowRemote.
 //
 // Thread safety: the overrides are guarded by a mutex; handlers run on I/O threads.
 #pragma once

@@ -135,6 +135,7 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
   }
 
   ctx_.config = &config_;
+  ctx_.broker_permission.store(config_.broker_permission);
   ctx_.topics = topics_.get();
   ctx_.groups = groups_.get();
   ctx_.offsets = offsets_.get();
@@ -252,7 +253,8 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
   ctx_.store_host = *host;
 
   client_ = std::make_unique<net::RemotingClient>(pool_, nullptr);
-  registrar_ = std::make_unique<NamesrvRegistrar>(client_.get(), &config_, topics_.get(), addr_);
+  registrar_ = std::make_unique<NamesrvRegistrar>(client_.get(), &config_, topics_.get(), addr_,
+                                                  &ctx_.broker_permission);
   ctx_.register_all = [this] { registrar_->RegisterAllOneway(); };
   ctx_.register_topic = [this](const TopicConfig& t) { registrar_->RegisterTopic(t); };
   reroute_->Start();

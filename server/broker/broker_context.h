@@ -40,6 +40,9 @@ struct BrokerCounters {
 
 struct BrokerContext {
   const BrokerConfig* config = nullptr;
+  // brokerPermission as it is now: config->broker_permission at start, then what
+  // UPDATE_BROKER_CONFIG sets (the one key applied at run time; the rest wait for a restart).
+  std::atomic<int32_t> broker_permission{6};
   engine::MessageStore* store = nullptr;
   TopicConfigManager* topics = nullptr;
   SubscriptionGroupManager* groups = nullptr;

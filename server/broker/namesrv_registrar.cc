@@ -5,6 +5,7 @@
 
 #include "engine/base/crc32.h"
 #include "engine/base/strings.h"
+#include "server/protocol/perm.h"
 #include "server/protocol/register_broker_body.h"
 #include "server/remoting/codes.h"
 #include "server/remoting/headers/namesrv.h"
@@ -12,8 +13,19 @@
 namespace tern::broker {
 
 NamesrvRegistrar::NamesrvRegistrar(net::RemotingClient* client, const BrokerConfig* config,
-                                   TopicConfigManager* topics, std::string broker_addr)
-    : client_(client), config_(config), topics_(topics), broker_addr_(std::move(broker_addr)) {}
+                                   TopicConfigManager* topics, std::string broker_addr,
+                                   const std::atomic<int32_t>* permission)
+    : client_(client),
+      config_(config),
+      topics_(topics),
+      permission_(permission),
+      broker_addr_(std::move(broker_addr)) {}
+
+void NamesrvRegistrar::ApplyBrokerPermission(std::map<std::string, TopicConfig>& table) const {
+  const int32_t perm = permission_->load(std::memory_order_relaxed);
+  if (protocol::IsReadable(perm) && protocol::IsWriteable(perm)) return;
+  for (auto& [name, topic] : table) topic.perm = perm;
+}
 
 remoting::RemotingCommand NamesrvRegistrar::Header(int32_t code, const std::string& body) const {
   remoting::RemotingCommand cmd = remoting::RemotingCommand::Request(code, 0);
@@ -34,6 +46,7 @@ std::string NamesrvRegistrar::FullBody() const {
   protocol::RegisterBrokerBody body;
   body.topic_config_serialize_wrapper.data_version = snap.data_version;
   body.topic_config_serialize_wrapper.topic_config_table = snap.topic_config_table;
+  ApplyBrokerPermission(body.topic_config_serialize_wrapper.topic_config_table);
   return body.Encode();
 }
 
@@ -67,6 +80,7 @@ void NamesrvRegistrar::RegisterTopic(const TopicConfig& topic) {
   protocol::RegisterBrokerBody body;
   body.topic_config_serialize_wrapper.data_version = topics_->data_version();
   body.topic_config_serialize_wrapper.topic_config_table[topic.topic_name] = topic;
+  ApplyBrokerPermission(body.topic_config_serialize_wrapper.topic_config_table);
   const std::string encoded = body.Encode();
   for (const std::string& addr : config_->namesrv_list()) {
     client_->Invoke(addr, Header(remoting::request::kRegisterBroker, encoded), encoded,

@@ -2,12 +2,16 @@
 // (protocol.md 2.3): a full REGISTER_BROKER at start and every registerNameServerPeriod, a
 // full oneway one right after the broker creates a topic on its own, an incremental one
 // (only the changed topic) after UPDATE_AND_CREATE_TOPIC, and UNREGISTER_BROKER at shutdown.
+// While brokerPermission lacks read or write, every registered topic carries that permission
+// instead of its own (as Java's registerBrokerAll), so routes steer clients away.
 //
 // Thread safety: all methods are thread-safe. RegisterAllSync/UnregisterAllSync block and
 // must not run on an I/O thread; the others are asynchronous.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <map>
 #include <string>
 
 #include "absl/status/status.h"
@@ -19,8 +23,10 @@ namespace tern::broker {
 
 class NamesrvRegistrar {
  public:
+  // `permission`: the live brokerPermission (outlives the registrar).
   NamesrvRegistrar(net::RemotingClient* client, const BrokerConfig* config,
-                   TopicConfigManager* topics, std::string broker_addr);
+                   TopicConfigManager* topics, std::string broker_addr,
+                   const std::atomic<int32_t>* permission);
 
   // Full registration with every name server, waiting for each answer (start, periodic).
   // Returns the first failure (each server is still tried).
@@ -34,10 +40,12 @@ class NamesrvRegistrar {
  private:
   remoting::RemotingCommand Header(int32_t code, const std::string& body) const;
   std::string FullBody() const;
+  void ApplyBrokerPermission(std::map<std::string, TopicConfig>& table) const;
 
   net::RemotingClient* const client_;
   const BrokerConfig* const config_;
   TopicConfigManager* const topics_;
+  const std::atomic<int32_t>* const permission_;
   const std::string broker_addr_;
 };
 

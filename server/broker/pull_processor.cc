@@ -43,7 +43,7 @@ void PullProcessor::Handle(const ChannelPtr& channel, RemotingCommand request) {
   if (!header.ok()) {
     return Reply(channel, request, code::kSystemError, std::string(MessageOf(header.status())));
   }
-  if ((cfg.broker_permission & kPermRead) == 0) {
+  if ((ctx_->broker_permission.load(std::memory_order_relaxed) & kPermRead) == 0) {
     return Reply(channel, request, code::kNoPermission,
                  fmt::format("the broker[{}] pulling message is forbidden", cfg.broker_name));
   }

@@ -44,7 +44,7 @@ void SendBackProcessor::Handle(const ChannelPtr& channel, const RemotingCommand&
         absl::IsNotFound(group.status()) ? code::kSubscriptionGroupNotExist : code::kSystemError,
         std::string(MessageOf(group.status())));
   }
-  if ((cfg.broker_permission & kPermWrite) == 0) {
+  if ((ctx_->broker_permission.load(std::memory_order_relaxed) & kPermWrite) == 0) {
     return reply(code::kNoPermission,
                  fmt::format("the broker[{}] sending message is forbidden", cfg.broker_ip1));
   }

@@ -35,7 +35,7 @@ int32_t RandomQueue(int32_t n) {
 SendCheck CheckSendTarget(BrokerContext& ctx, const remoting::SendMessageRequestHeader& header,
                           std::string_view remote) {
   const BrokerConfig& cfg = *ctx.config;
-  if ((cfg.broker_permission & kPermWrite) == 0) {
+  if ((ctx.broker_permission.load(std::memory_order_relaxed) & kPermWrite) == 0) {
     return Refuse(code::kNoPermission,
                   fmt::format("the broker[{}] sending message is forbidden", cfg.broker_name));
   }

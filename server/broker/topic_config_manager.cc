@@ -109,6 +109,12 @@ absl::Status TopicConfigManager::UpsertMany(const std::vector<TopicConfig>& conf
   return PersistLocked();
 }
 
+void TopicConfigManager::NextDataVersion() {
+  WriterLock lock(&mu_);
+  table_.data_version.counter++;
+  table_.data_version.timestamp = NowMillis();
+}
+
 absl::StatusOr<bool> TopicConfigManager::Delete(std::string_view topic) {
   MutexLock persist(&persist_mu_);
   {

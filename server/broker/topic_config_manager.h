@@ -79,6 +79,9 @@ class TopicConfigManager {
 
   TopicConfigFile Snapshot() const;
   DataVersion data_version() const;
+  // Advances the data version without a topic change, so name servers take the next full
+  // registration as new (Java does this when brokerPermission changes).
+  void NextDataVersion();
   std::vector<std::string> TopicNames() const;
   size_t size() const;
 

@@ -5,12 +5,15 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "engine/base/clock.h"
 #include "engine/base/mutex.h"
 #include "engine/metadata/fastjson.h"
 #include "server/protocol/kv_table.h"
 #include "server/protocol/reset_offset_body.h"
+#include "server/protocol/route_data.h"
 #include "server/remoting/codes.h"
 #include "tests/server/broker/broker_test_cluster.h"
 
@@ -333,6 +336,64 @@ TEST(AdminCodes, UpdateBrokerConfigAcceptsOnlyAllowListedKeys) {
   EXPECT_EQ(mixed.command.code, code::kSystemError);
   EXPECT_NE(c.CallBroker(req::kGetBrokerConfig, {}).body.find("\nmaxMessageSize=65536\n"),
             std::string::npos);
+}
+
+// brokerPermission is the one key UPDATE_BROKER_CONFIG applies at run time, as Java: sends are
+// refused at once, and the next registration (sent at once, with a new data version) makes
+// the name server route every topic of the broker with that permission.
+TEST(AdminCodes, BrokerPermissionUpdateAppliesAtOnceAndReachesTheRoute) {
+  BrokerTestCluster c;
+  ASSERT_EQ(c.Send("PermT", "x", "", 0).command.code, code::kSuccess);
+  auto route_perm = [&] {
+    net::Response r = c.Call(c.namesrv_addr(), req::kGetRouteinfoByTopic, {{"topic", "PermT"}});
+    if (r.command.code != code::kSuccess) return -1;
+    absl::StatusOr<protocol::TopicRouteData> d = protocol::TopicRouteData::Decode(r.body);
+    if (!d.ok() || d->queue_datas.size() != 1) return -1;
+    return d->queue_datas[0].perm;
+  };
+  auto wait_route_perm = [&](int want) {
+    const auto deadline = MonoClock::now() + std::chrono::seconds(10);
+    int got = route_perm();
+    while (got != want && MonoClock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // poll under a deadline
+      got = route_perm();
+    }
+    return got;
+  };
+  EXPECT_EQ(wait_route_perm(6), 6);
+
+  net::Response read_only = c.CallBroker(req::kUpdateBrokerConfig, {}, "brokerPermission=4\n");
+  ASSERT_EQ(read_only.command.code, code::kSuccess) << Remark(read_only);
+  net::Response refused = c.Send("PermT", "y");
+  EXPECT_EQ(refused.command.code, code::kNoPermission);
+  EXPECT_NE(Remark(refused).find("sending message is forbidden"), std::string::npos)
+      << Remark(refused);
+  EXPECT_EQ(wait_route_perm(4), 4);
+  c.WaitDispatched();
+  auto pull = [&] {
+    return c.CallBroker(req::kPullMessage, {{"consumerGroup", "PermG"},
+                                            {"topic", "PermT"},
+                                            {"queueId", "0"},
+                                            {"queueOffset", "0"},
+                                            {"maxMsgNums", "32"},
+                                            {"sysFlag", "4"},  // subscription in the request
+                                            {"commitOffset", "0"},
+                                            {"suspendTimeoutMillis", "0"},
+                                            {"subscription", "*"},
+                                            {"subVersion", "0"}});
+  };
+  net::Response pulled = pull();
+  EXPECT_EQ(pulled.command.code, code::kSuccess) << Remark(pulled);  // still readable
+
+  net::Response write_only = c.CallBroker(req::kUpdateBrokerConfig, {}, "brokerPermission=2\n");
+  ASSERT_EQ(write_only.command.code, code::kSuccess) << Remark(write_only);
+  net::Response no_pull = pull();
+  EXPECT_EQ(no_pull.command.code, code::kNoPermission) << Remark(no_pull);
+
+  net::Response back = c.CallBroker(req::kUpdateBrokerConfig, {}, "brokerPermission=6\n");
+  ASSERT_EQ(back.command.code, code::kSuccess) << Remark(back);
+  EXPECT_EQ(c.Send("PermT", "z").command.code, code::kSuccess);
+  EXPECT_EQ(wait_route_perm(6), 6);
 }
 
 TEST(AdminCodes, ResetOffsetByTimePushesTheTableToEveryConsumer) {
