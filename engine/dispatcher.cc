@@ -3,9 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
-#include <thread>
 
-#include "engine/base/clock.h"
 #include "engine/base/strings.h"
 #include "engine/base/thread_name.h"
 #include "engine/commit_log_format.h"
@@ -13,10 +11,6 @@
 #include "engine/properties.h"
 
 namespace tern::engine {
-namespace {
-constexpr std::chrono::microseconds kSpinWindow(50);
-}  // namespace
-
 
 DispatchRecord MakeDispatchRecord(const RecordView& r, const DelayLevels& levels) {
   DispatchRecord d;
@@ -177,11 +171,6 @@ void Dispatcher::Stop() {
 
 void Dispatcher::Run() {
   SetThreadName("tern-dispatch");
-  auto has_work = [this] { return stop_.load() || visible_end_() > dispatched_offset(); };
-  // True while records arrive less than kSpinWindow apart: then the dispatcher yields for up
-  // to that long before it sleeps, so a hot appender does not pay a futex wake-up per record
-  // (Notifier only wakes sleepers). At lower rates it sleeps at once and burns nothing.
-  bool hot = false;
   while (!stop_.load()) {
     const int64_t limit = visible_end_();
     if (dispatched_offset() < limit) {
@@ -191,14 +180,8 @@ void Dispatcher::Run() {
       }
       continue;
     }
-    if (hot) {
-      const MonoClock::time_point until = MonoClock::now() + kSpinWindow;
-      while (!has_work() && MonoClock::now() < until) std::this_thread::yield();
-      if (has_work()) continue;
-    }
-    const MonoClock::time_point slept = MonoClock::now();
-    wake_->WaitFor(has_work, std::chrono::seconds(1));
-    hot = MonoClock::now() - slept < kSpinWindow;
+    wake_->WaitFor([this] { return stop_.load() || visible_end_() > dispatched_offset(); },
+                   std::chrono::seconds(1));
   }
 }
 
