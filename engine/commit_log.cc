@@ -119,8 +119,10 @@ absl::StatusOr<std::shared_ptr<MappedFile>> CommitLog::RollLocked(int64_t from_o
   return file;
 }
 
-absl::StatusOr<size_t> CommitLog::ReserveLocked(size_t len) {
+absl::StatusOr<AppendResult> CommitLog::AppendLocked(MutableByteSpan bytes, int32_t count,
+                                                     QueueKeyView queue, bool advance_queue) {
   if (absl::Status s = CheckWritable(); !s.ok()) return s;
+  const size_t len = bytes.size();
   if (len + format::kEndOfFileReserve > options_.file_size) {
     return absl::InvalidArgumentError(fmt::format(
         "record of {} bytes does not fit a CommitLog file of {} bytes", len, options_.file_size));
@@ -135,93 +137,57 @@ absl::StatusOr<size_t> CommitLog::ReserveLocked(size_t len) {
       allocator_->Request(files_.dir(), tail_->end_offset(), options_.file_size);
     }
   }
-  const size_t wp = tail_->write_position();
-  if (wp + len + format::kEndOfFileReserve <= tail_->size()) return wp;
-  const size_t remaining = tail_->size() - wp;
-  if (remaining >= format::kBlankHeaderSize) {
-    EncodeBlank(tail_->data() + wp, static_cast<int32_t>(remaining));
+  size_t wp = tail_->write_position();
+  if (wp + len + format::kEndOfFileReserve > tail_->size()) {
+    const size_t remaining = tail_->size() - wp;
+    if (remaining >= format::kBlankHeaderSize) {
+      EncodeBlank(tail_->data() + wp, static_cast<int32_t>(remaining));
+    }
+    tail_->set_write_position(tail_->size());
+    absl::StatusOr<std::shared_ptr<MappedFile>> next = RollLocked(tail_->end_offset());
+    if (!next.ok()) {
+      // The BLANK stays: the old file is full either way, and the next attempt rolls again.
+      max_offset_.store(tail_->end_offset(), std::memory_order_release);
+      return next.status();
+    }
+    tail_ = *std::move(next);
+    wp = 0;
   }
-  tail_->set_write_position(tail_->size());
-  absl::StatusOr<std::shared_ptr<MappedFile>> next = RollLocked(tail_->end_offset());
-  if (!next.ok()) {
-    // The BLANK stays: the old file is full either way, and the next attempt rolls again.
-    max_offset_.store(tail_->end_offset(), std::memory_order_release);
-    return next.status();
-  }
-  tail_ = *std::move(next);
-  return size_t{0};
-}
 
-CommitLog::Slot CommitLog::AssignLocked(size_t wp, int32_t count, QueueKeyView queue,
-                                        bool advance_queue) {
-  Slot slot;
-  slot.wp = wp;
-  slot.phys = tail_->from_offset() + static_cast<int64_t>(wp);
+  const int64_t phys = tail_->from_offset() + static_cast<int64_t>(wp);
   int64_t now = NowMillis();
   if (now < last_store_timestamp_) now = last_store_timestamp_;
   last_store_timestamp_ = now;
-  slot.store_timestamp = now;
+
+  int64_t* next_queue_offset = nullptr;
+  int64_t first_queue_offset = 0;
   if (advance_queue) {
     auto it = queue_offsets_.find(queue);
     if (it == queue_offsets_.end()) it = queue_offsets_.emplace(QueueKey(queue), 0).first;
-    slot.first_queue_offset = it->second;
-    it->second += count;
+    next_queue_offset = &it->second;
+    first_queue_offset = *next_queue_offset;
   }
-  return slot;
-}
-
-AppendResult CommitLog::PublishLocked(const Slot& slot, size_t len, int32_t count) {
-  tail_->set_write_position(slot.wp + len);
-  max_offset_.store(slot.phys + static_cast<int64_t>(len), std::memory_order_release);
-  append_notifier_.Notify();
-  AppendResult r;
-  r.physical_offset = PhysicalOffset(slot.phys);
-  r.bytes = static_cast<int32_t>(len);
-  r.queue_offset = QueueOffset(slot.first_queue_offset);
-  r.message_count = count;
-  r.store_timestamp = slot.store_timestamp;
-  return r;
-}
-
-absl::StatusOr<AppendResult> CommitLog::AppendLocked(MutableByteSpan bytes, int32_t count,
-                                                     QueueKeyView queue, bool advance_queue) {
-  const size_t len = bytes.size();
-  absl::StatusOr<size_t> wp = ReserveLocked(len);
-  if (!wp.ok()) return wp.status();
-  const Slot slot = AssignLocked(*wp, count, queue, advance_queue);
   uint8_t* src = bytes.data();
   size_t pos = 0;
   for (int32_t i = 0; i < count; ++i) {
     const uint32_t size = LoadBE32(src + pos);
-    PatchAppendFields(src + pos, QueueOffset(slot.first_queue_offset + i),
-                      PhysicalOffset(slot.phys + static_cast<int64_t>(pos)), slot.store_timestamp);
+    PatchAppendFields(src + pos, QueueOffset(first_queue_offset + i),
+                      PhysicalOffset(phys + static_cast<int64_t>(pos)), now);
     pos += size;
   }
-  std::memcpy(tail_->data() + slot.wp, src, len);
-  return PublishLocked(slot, len, count);
-}
+  std::memcpy(tail_->data() + wp, src, len);
+  tail_->set_write_position(wp + len);
+  if (next_queue_offset != nullptr) *next_queue_offset += count;
+  max_offset_.store(phys + static_cast<int64_t>(len), std::memory_order_release);
+  append_notifier_.Notify();
 
-absl::StatusOr<AppendResult> CommitLog::AppendInPlace(size_t size, size_t body_size,
-                                                      int32_t sys_flag, QueueKeyView queue,
-                                                      RecordFiller fill) {
-  if (size < format::kFixedSizeIpv4) {
-    return absl::InvalidArgumentError("record shorter than the fixed header");
-  }
-  if (body_size > options_.max_message_size) {
-    return absl::InvalidArgumentError(
-        fmt::format("message body of {} bytes exceeds maxMessageSize {}", body_size,
-                    options_.max_message_size));
-  }
-  const int32_t tx = format::TransactionType(sys_flag);
-  const bool advance =
-      tx != format::kTransactionPreparedType && tx != format::kTransactionRollbackType;
-  MutexLock lock(&append_mu_);
-  absl::StatusOr<size_t> wp = ReserveLocked(size);
-  if (!wp.ok()) return wp.status();
-  const Slot slot = AssignLocked(*wp, 1, queue, advance);
-  fill(MutableByteSpan(tail_->data() + slot.wp, size), QueueOffset(slot.first_queue_offset),
-       PhysicalOffset(slot.phys), slot.store_timestamp);
-  return PublishLocked(slot, size, 1);
+  AppendResult r;
+  r.physical_offset = PhysicalOffset(phys);
+  r.bytes = static_cast<int32_t>(len);
+  r.queue_offset = QueueOffset(first_queue_offset);
+  r.message_count = count;
+  r.store_timestamp = now;
+  return r;
 }
 
 std::optional<CommitLogSlice> CommitLog::Read(PhysicalOffset offset, int32_t size) const {

@@ -1,12 +1,10 @@
 // commit_log.h: the append-only log every message is written to once, in RocketMQ's
 // stored-message format, across fixed-size memory-mapped files.
 //
-// Appending: AppendInPlace() (one message; what MessageStore uses) takes the append mutex,
-// reserves space, assigns the fields that must follow physical order (queue offset, physical
-// offset, store timestamp) and lets the caller encode the record straight into the mapping
-// (the body CRC is computed before, outside the lock), then publishes the new end.
-// Append()/AppendBatch() take records already encoded in the caller's buffer, patch those
-// fields and memcpy them in. Queue offsets therefore follow physical
+// Appending: callers encode records (commit_log_codec.h) into their own buffers outside any
+// lock. Append() then takes the append mutex only to reserve space, assign the fields that
+// must follow physical order (queue offset, physical offset, store timestamp), memcpy the
+// record into the mapping and publish the new end. Queue offsets therefore follow physical
 // order within each (topic, queue), and store timestamps never go backwards in file order.
 // A record that does not fit in the current file (with 8 bytes spare) leaves a BLANK filler
 // and goes to the next file, which a FileAllocator has usually prepared in the background.
@@ -32,7 +30,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/base/bytes.h"
@@ -92,15 +89,6 @@ class CommitLog {
   // get consecutive queue offsets.
   absl::StatusOr<AppendResult> AppendBatch(MutableByteSpan records, int32_t count,
                                            QueueKeyView queue);
-  // Appends one record of `size` bytes (body `body_size`, SYSFLAG `sys_flag`) that `fill`
-  // encodes straight into the reserved mapping bytes, under the append lock, with the fields
-  // assigned there: the body is copied once instead of twice. `fill` must write exactly the
-  // span it is given and must not call back into this log. Errors as Append().
-  using RecordFiller =
-      absl::FunctionRef<void(MutableByteSpan out, QueueOffset queue_offset,
-                             PhysicalOffset physical_offset, int64_t store_timestamp)>;
-  absl::StatusOr<AppendResult> AppendInPlace(size_t size, size_t body_size, int32_t sys_flag,
-                                             QueueKeyView queue, RecordFiller fill);
 
   // End of published data (exclusive); everything below it is readable.
   int64_t max_offset() const { return max_offset_.load(std::memory_order_acquire); }
@@ -139,20 +127,6 @@ class CommitLog {
   const CommitLogOptions& options() const { return options_; }
 
  private:
-  // Where an append of `len` bytes starts in tail_ (rolling to a new file when needed).
-  absl::StatusOr<size_t> ReserveLocked(size_t len) ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
-  struct Slot {
-    size_t wp = 0;  // write position in tail_
-    int64_t phys = 0;
-    int64_t first_queue_offset = 0;
-    int64_t store_timestamp = 0;
-  };
-  // Assigns the ordered fields of `count` records at `wp` and advances the queue's offset.
-  Slot AssignLocked(size_t wp, int32_t count, QueueKeyView queue, bool advance_queue)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
-  // Publishes `len` written bytes at the slot: readers, the dispatcher and the flusher see them.
-  AppendResult PublishLocked(const Slot& slot, size_t len, int32_t count)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);
   absl::StatusOr<AppendResult> AppendLocked(MutableByteSpan bytes, int32_t count,
                                             QueueKeyView queue, bool advance_queue)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(append_mu_);

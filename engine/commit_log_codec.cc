@@ -156,25 +156,19 @@ absl::StatusOr<size_t> EncodedRecordSize(const MessageToStore& msg) {
 }
 
 void EncodeRecord(const MessageToStore& msg, MutableByteSpan out) {
-  EncodeRecordAt(msg, RocketMqCrc(msg.body), QueueOffset(msg.queue_offset),
-                 PhysicalOffset(msg.physical_offset), msg.store_timestamp, out);
-}
-
-void EncodeRecordAt(const MessageToStore& msg, int32_t body_crc, QueueOffset queue_offset,
-                    PhysicalOffset physical_offset, int64_t store_timestamp, MutableByteSpan out) {
   uint8_t* p = out.data();
   const int32_t sys_flag = HostFlags(msg);
   StoreBE32(p + kTotalSizePos, static_cast<uint32_t>(out.size()));
   StoreBE32(p + kMagicPos, static_cast<uint32_t>(kMessageMagic));
-  StoreBE32(p + kBodyCrcPos, static_cast<uint32_t>(body_crc));
+  StoreBE32(p + kBodyCrcPos, static_cast<uint32_t>(RocketMqCrc(msg.body)));
   StoreBE32(p + kQueueIdPos, static_cast<uint32_t>(msg.queue_id));
   StoreBE32(p + kFlagPos, static_cast<uint32_t>(msg.flag));
-  StoreBE64(p + kQueueOffsetPos, static_cast<uint64_t>(queue_offset.value()));
-  StoreBE64(p + kPhysicalOffsetPos, static_cast<uint64_t>(physical_offset.value()));
+  StoreBE64(p + kQueueOffsetPos, static_cast<uint64_t>(msg.queue_offset));
+  StoreBE64(p + kPhysicalOffsetPos, static_cast<uint64_t>(msg.physical_offset));
   StoreBE32(p + kSysFlagPos, static_cast<uint32_t>(sys_flag));
   StoreBE64(p + kBornTimestampPos, static_cast<uint64_t>(msg.born_timestamp));
   uint8_t* q = PutHost(p + kBornHostPos, msg.born_host);
-  StoreBE64(q, static_cast<uint64_t>(store_timestamp));
+  StoreBE64(q, static_cast<uint64_t>(msg.store_timestamp));
   q = PutHost(q + 8, msg.store_host);
   StoreBE32(q, static_cast<uint32_t>(msg.reconsume_times));
   StoreBE64(q + 4, static_cast<uint64_t>(msg.prepared_transaction_offset));

@@ -106,10 +106,6 @@ absl::StatusOr<size_t> EncodedRecordSize(const MessageToStore& msg);
 
 // Encodes `msg` into `out`, which must be exactly EncodedRecordSize(msg) bytes.
 void EncodeRecord(const MessageToStore& msg, MutableByteSpan out);
-// The same with BODYCRC computed by the caller (RocketMqCrc of msg.body) and the fields the
-// append lock assigns given here rather than taken from `msg`.
-void EncodeRecordAt(const MessageToStore& msg, int32_t body_crc, QueueOffset queue_offset,
-                    PhysicalOffset physical_offset, int64_t store_timestamp, MutableByteSpan out);
 
 // Writes the fields assigned under the append lock into an encoded record.
 void PatchAppendFields(uint8_t* record, QueueOffset queue_offset, PhysicalOffset physical_offset,

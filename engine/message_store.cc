@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "engine/base/clock.h"
-#include "engine/base/crc32.h"
 #include "engine/base/strings.h"
 #include "engine/base/thread_name.h"
 #include "engine/index/index_service.h"
@@ -225,14 +224,10 @@ absl::StatusOr<PutOutcome> MessageStore::PutMessage(const MessageToStore& msg,
                                                     FlushWaiter* waiter) {
   absl::StatusOr<size_t> size = EncodedRecordSize(msg);
   if (!size.ok()) return size.status();
-  // The CRC reads the body outside the lock; the encode under it is the body's one copy.
-  const int32_t crc = RocketMqCrc(msg.body);
-  return Finish(log_->AppendInPlace(
-                    *size, msg.body.size(), msg.sys_flag, QueueKeyView{msg.topic, msg.queue_id},
-                    [&](MutableByteSpan out, QueueOffset queue_offset,
-                        PhysicalOffset physical_offset, int64_t store_timestamp) {
-                      EncodeRecordAt(msg, crc, queue_offset, physical_offset, store_timestamp, out);
-                    }),
+  std::vector<uint8_t>& buf = EncodeBuffer(*size);
+  const MutableByteSpan record(buf.data(), *size);
+  EncodeRecord(msg, record);
+  return Finish(log_->Append(record, QueueKeyView{msg.topic, msg.queue_id}),
                 WantsToWait(msg.properties), waiter);
 }
 

@@ -6,7 +6,6 @@
 #include <thread>
 
 #include "engine/base/clock.h"
-#include "engine/base/crc32.h"
 #include "engine/commit_log_format.h"
 #include "tests/engine/forwarding_file_system.h"
 #include "tests/util/temp_dir.h"
@@ -63,62 +62,6 @@ TEST_F(CommitLogTest, AssignsQueueOffsetsPhysicalOffsetsAndMonotoneStoreTime) {
     expected_phys += r->bytes;
   }
   EXPECT_EQ(log->max_offset(), expected_phys);
-}
-
-TEST_F(CommitLogTest, AppendInPlaceEncodesIntoTheMappingWithTheAssignedFields) {
-  auto log = Open();
-  TestMessage m;
-  m.body.assign(900, 'q');
-  ASSERT_TRUE(Append(*log, m).ok());  // queue offset 0 through the buffered path
-  const engine::MessageToStore view = m.View();
-  const size_t size = m.Encode().size();
-  auto in_place = [&](const TestMessage& msg, const engine::MessageToStore& v) {
-    return log->AppendInPlace(
-        size, v.body.size(), v.sys_flag, QueueKeyView{msg.topic, msg.queue_id},
-        [&](MutableByteSpan out, QueueOffset q, PhysicalOffset p, int64_t ts) {
-          EXPECT_EQ(out.size(), size);
-          EncodeRecordAt(v, RocketMqCrc(v.body), q, p, ts, out);
-        });
-  };
-  std::vector<AppendResult> results;
-  for (int i = 0; i < 4; ++i) {  // the fourth no longer fits the first 4096-byte file
-    absl::StatusOr<AppendResult> r = in_place(m, view);
-    ASSERT_TRUE(r.ok()) << r.status();
-    results.push_back(*r);
-  }
-  EXPECT_EQ(results[0].physical_offset.value(), static_cast<int64_t>(size));
-  EXPECT_EQ(results[2].physical_offset.value(), 3 * static_cast<int64_t>(size));
-  EXPECT_EQ(results[3].physical_offset.value(), 4096);
-  for (int i = 0; i < 4; ++i) {
-    EXPECT_EQ(results[i].queue_offset.value(), i + 1);
-    std::optional<CommitLogSlice> s = log->Read(results[i].physical_offset, results[i].bytes);
-    ASSERT_TRUE(s.has_value());
-    const DecodeResult d = DecodeRecord(s->bytes, CrcCheck::kVerify);
-    ASSERT_EQ(d.status, DecodeStatus::kRecord);
-    EXPECT_EQ(d.record.physical_offset, results[i].physical_offset.value());
-    EXPECT_EQ(d.record.queue_offset, i + 1);
-    EXPECT_EQ(d.record.store_timestamp, results[i].store_timestamp);
-    EXPECT_EQ(d.record.raw.size(), size);
-  }
-  EXPECT_EQ(log->max_offset(), results[3].end_offset().value());
-
-  // A PREPARED half message takes queue offset 0 and does not advance the queue.
-  TestMessage half = m;
-  half.sys_flag = format::kTransactionPreparedType;
-  const engine::MessageToStore half_view = half.View();
-  absl::StatusOr<AppendResult> h = in_place(half, half_view);
-  ASSERT_TRUE(h.ok()) << h.status();
-  EXPECT_EQ(h->queue_offset.value(), 0);
-  EXPECT_EQ(log->NextQueueOffset(QueueKeyView{m.topic, m.queue_id}), 5);
-
-  // Too large a body is refused before anything is reserved.
-  const int64_t end = log->max_offset();
-  absl::StatusOr<AppendResult> big = log->AppendInPlace(
-      size, 1025, 0, QueueKeyView{m.topic, m.queue_id},
-      [](MutableByteSpan, QueueOffset, PhysicalOffset, int64_t) { ADD_FAILURE() << "filled"; });
-  ASSERT_FALSE(big.ok());
-  EXPECT_EQ(big.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(log->max_offset(), end);
 }
 
 TEST_F(CommitLogTest, RecordThatDoesNotFitLeavesBlankAndGoesToNextFile) {
