@@ -60,7 +60,7 @@ if [ "${SKIP_TSAN:-0}" != 1 ]; then
   step "tsan build (concurrency tests)"
   scripts/build.sh tsan
   step "tsan tests"
-  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp" \
     run_ctest --test-dir build/tsan -L concurrency
 fi
 
