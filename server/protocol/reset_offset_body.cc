@@ -347,16 +347,24 @@ absl::StatusOr<std::vector<MessageQueueMapEntry>> ParseMessageQueueMap(std::stri
   return out;
 }
 
-std::string ResetOffsetBody::Encode() const {
-  JsonWriter w;
+namespace {
+
+void WriteOffsetMap(JsonWriter& w, const std::map<MessageQueueKey, int64_t>& table) {
   w.BeginObject();
-  w.Key("offsetTable");
-  w.BeginObject();
-  for (const auto& [mq, offset] : offset_table) {
+  for (const auto& [mq, offset] : table) {
     w.ObjectKey(MessageQueueKeyJson(mq));
     w.Int(offset);
   }
   w.EndObject();
+}
+
+}  // namespace
+
+std::string ResetOffsetBody::Encode() const {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("offsetTable");
+  WriteOffsetMap(w, offset_table);
   w.EndObject();
   return std::move(w).Finish();
 }
@@ -400,32 +408,9 @@ absl::StatusOr<ResetOffsetBody> ResetOffsetBody::Decode(std::string_view text) {
     if (absl::Status st = sc.Expect(']'); !st.ok()) return st;
     return body;
   }
-  if (absl::Status st = sc.Expect('{'); !st.ok()) return st;
-  if (sc.Consume('}')) return body;
-  do {
-    MessageQueueKey mq;
-    if (absl::Status st = sc.Queue(&mq, nullptr, 2); !st.ok()) return st;
-    if (absl::Status st = sc.Expect(':'); !st.ok()) return st;
-    int64_t offset = 0;
-    if (absl::Status st = sc.Int64(&offset); !st.ok()) return st;
-    body.offset_table[std::move(mq)] = offset;
-  } while (sc.Consume(','));
-  if (absl::Status st = sc.Expect('}'); !st.ok()) return st;
+  if (absl::Status st = OffsetMap(sc, &body.offset_table, 1); !st.ok()) return st;
   return body;
 }
-
-namespace {
-
-void WriteOffsetMap(JsonWriter& w, const std::map<MessageQueueKey, int64_t>& table) {
-  w.BeginObject();
-  for (const auto& [mq, offset] : table) {
-    w.ObjectKey(MessageQueueKeyJson(mq));
-    w.Int(offset);
-  }
-  w.EndObject();
-}
-
-}  // namespace
 
 std::string ConsumerStatusBody::Encode() const {
   JsonWriter w;
