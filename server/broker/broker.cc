@@ -148,19 +148,19 @@ absl::Status BrokerImpl::Start(net::IoPool* shared_pool) {
   ctx_.stats = stats_.get();
   // Tasks posted to the (possibly shared) pool run only while the broker is alive: Shutdown()
   // takes the guard exclusively, so it waits for running ones and later ones do nothing.
-  ctx_.post = [this, guard = tasks_guard_](std::function<void()> task) {
-    boost::asio::post(pool_->Next(), [guard, task = std::move(task)] {
+  auto guarded = [guard = tasks_guard_](std::function<void()> task) {
+    return [guard, task = std::move(task)] {
       ReaderLock lock(&guard->mu);
       if (guard->alive) task();
-    });
+    };
+  };
+  ctx_.post = [this, guarded](std::function<void()> task) {
+    boost::asio::post(pool_->Next(), guarded(std::move(task)));
   };
   admin_worker_ = std::make_unique<boost::asio::thread_pool>(1);
   boost::asio::post(*admin_worker_, [] { SetThreadName("tern-admin"); });
-  ctx_.run_slow = [this, guard = tasks_guard_](std::function<void()> task) {
-    boost::asio::post(*admin_worker_, [guard, task = std::move(task)] {
-      ReaderLock lock(&guard->mu);
-      if (guard->alive) task();
-    });
+  ctx_.run_slow = [this, guarded](std::function<void()> task) {
+    boost::asio::post(*admin_worker_, guarded(std::move(task)));
   };
   pull_ = std::make_unique<PullProcessor>(&ctx_);
 
